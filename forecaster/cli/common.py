@@ -1,0 +1,44 @@
+"""What every command shares: loading the settings once and turning known errors into clean exits."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Iterator
+
+import typer
+from pydantic import ValidationError
+
+from forecaster.errors import ForecasterError
+from forecaster.settings import Settings, load_settings
+
+CONFIG_FILE: Path | None = None
+
+
+def settings() -> Settings:
+    """The settings for this invocation, with the process environment prepared from them."""
+    from forecaster.runtime import prepare_environment
+
+    with clean_errors():
+        loaded = load_settings(CONFIG_FILE)
+    prepare_environment(loaded)
+    return loaded
+
+
+@contextlib.contextmanager
+def clean_errors() -> Iterator[None]:
+    """Print a user error as one clear line and exit 2, instead of a traceback."""
+    try:
+        yield
+    except ForecasterError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    except ValidationError as exc:
+        for line in format_validation_error(exc):
+            typer.secho(f"error: {line}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+
+
+def format_validation_error(exc: ValidationError) -> list[str]:
+    """One line per broken rule, naming the setting by its dotted path; never echoes the value."""
+    return [f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in exc.errors()]

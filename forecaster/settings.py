@@ -1,0 +1,186 @@
+"""The one settings object: TOML files in ``config/`` with ``FORECASTER_*`` environment overrides."""
+
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config" / "forecaster.toml"
+CONFIG_ENV = "FORECASTER_CONFIG"
+_explicit_config: ContextVar[tuple[Path, ...]] = ContextVar("explicit_config", default=())
+
+
+class ModelSpec(BaseModel):
+    """Where a model's weights live: a Hugging Face id, a local folder or an ``s3://`` URI."""
+
+    path: str
+    # "package:file" of a GGUF shipped inside a Python package; converted once into `path`.
+    gguf_source: str | None = None
+    tokenizer: str | None = None
+
+    @property
+    def is_s3(self) -> bool:
+        return self.path.startswith("s3://")
+
+
+class VLLMSettings(BaseModel):
+    """Engine arguments handed to ``vllm.LLM`` (and to ``vllm serve``)."""
+
+    tensor_parallel_size: int = Field(1, ge=1)
+    pipeline_parallel_size: int = Field(1, ge=1)
+    distributed_executor_backend: Literal["mp", "ray"] = "mp"
+    gpu_memory_utilization: float = Field(0.9, gt=0, le=1)
+    swap_space_gb: float = Field(0, ge=0)
+    max_model_len: int | None = Field(None, ge=16)
+    dtype: str = "auto"
+    enforce_eager: bool = False
+    enable_prefix_caching: bool = True
+    block_size: int | None = Field(None, ge=1)
+    max_num_seqs: int | None = Field(None, ge=1)
+    load_format: str = "auto"
+    model_loader_extra_config: dict[str, Any] = Field(default_factory=dict)
+    seed: int = 0
+    # CPU only: which cores the model computes on (VLLM_CPU_OMP_THREADS_BIND); None keeps vLLM's default.
+    cpu_threads_bind: str | None = None
+    # CPU only: KV-cache size in GiB (VLLM_CPU_KVCACHE_SPACE); None keeps vLLM's default.
+    cpu_kvcache_space_gb: int | None = Field(None, ge=1)
+
+
+class AgentSpec(BaseModel):
+    """One ensemble member: a model plus a prompting style."""
+
+    name: str
+    model: str
+    style: str = "plain"
+    weight: float = Field(1.0, gt=0)
+
+
+class ReadoutSettings(BaseModel):
+    """How a 0..100 distribution is read from log-probabilities."""
+
+    # Text that closes the number in the answer ("42%"): P(n) = P(tokens of n) * P(end | n).
+    end_marker: str = "%"
+    # Pad prompts to whole KV blocks so every branch reuses the cached prompt (see bench/).
+    align_prompt_to_block: bool = True
+    # Forecasts whose raw mass on the 101 numbers falls below this are flagged.
+    mass_floor: float = Field(0.01, ge=0, le=1)
+
+
+class LogicSettings(BaseModel):
+    """Optional reasoning model that writes before the forecasting agents read."""
+
+    model: str | None = None
+    max_tokens: int = Field(256, ge=1, le=8192)
+    temperature: float = Field(0.0, ge=0)
+
+
+class EnsembleSettings(BaseModel):
+    method: Literal["mean", "median", "trimmed_mean", "geo_mean_odds", "extremized_logodds"] = "mean"
+    trim_fraction: float = Field(0.1, ge=0, lt=0.5)
+    extremize_factor: float = Field(1.5, gt=0)
+
+
+class Settings(BaseSettings):
+    """Everything a run needs; built once at the edge and passed down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FORECASTER_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        populate_by_name=True,
+    )
+
+    models: dict[str, ModelSpec] = Field(default_factory=dict)
+    default_model: str = ""
+    agents: list[AgentSpec] = Field(default_factory=list)
+    logic: LogicSettings = Field(default_factory=LogicSettings)
+    ensemble: EnsembleSettings = Field(default_factory=EnsembleSettings)
+    vllm: VLLMSettings = Field(default_factory=VLLMSettings)
+    readout: ReadoutSettings = Field(default_factory=ReadoutSettings)
+    logprob_cache_size: int = 4096
+
+    data_dir: Path = Path("data")
+    database_path: Path | None = None
+    plots_dir: Path | None = None
+    log_dir: Path | None = Field(None, validation_alias=AliasChoices("log_dir", "FORECASTER_LOG_DIR", "LOG_DIR"))
+    log_file: Path | None = Field(None, validation_alias=AliasChoices("log_file", "FORECASTER_LOG_FILE", "LOG_FILE"))
+    log_level: str = "INFO"
+
+    hf_token: SecretStr | None = Field(None, validation_alias=AliasChoices("hf_token", "FORECASTER_HF_TOKEN", "HF_TOKEN"))
+    aws_access_key_id: SecretStr | None = Field(None, validation_alias=AliasChoices("aws_access_key_id", "FORECASTER_AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"))
+    aws_secret_access_key: SecretStr | None = Field(None, validation_alias=AliasChoices("aws_secret_access_key", "FORECASTER_AWS_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY"))
+
+    @field_validator("models", mode="before")
+    @classmethod
+    def _plain_paths(cls, value: Any) -> Any:
+        # `name = "org/model"` is shorthand for `name = {path = "org/model"}`.
+        if isinstance(value, dict):
+            return {k: {"path": v} if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _derive_paths(self) -> "Settings":
+        if self.database_path is None:
+            self.database_path = self.data_dir / "forecaster.db"
+        if self.plots_dir is None:
+            self.plots_dir = self.data_dir / "plots"
+        if self.log_dir is None:
+            self.log_dir = self.data_dir / "logs"
+        if self.log_file is None:
+            self.log_file = self.log_dir / "forecaster.log"
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        files = config_files()
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=files)
+        return (init_settings, env_settings, toml)
+
+    def model_path(self, key: str) -> ModelSpec:
+        """The spec of a configured model key."""
+        return self.models[key]
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+def config_files() -> list[Path]:
+    """The TOML files to read, later ones overriding earlier: the default, ``FORECASTER_CONFIG``, explicit."""
+    files = [DEFAULT_CONFIG_FILE]
+    files += [Path(p) for p in os.environ.get(CONFIG_ENV, "").split(os.pathsep) if p]
+    files += list(_explicit_config.get())
+    return files
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings from the TOML files, the environment and explicit overrides."""
+    if config_file is not None and not Path(config_file).is_file():
+        raise FileNotFoundError(f"config file not found: {config_file}")
+    token = _explicit_config.set((Path(config_file),) if config_file else ())
+    try:
+        return Settings(**overrides)
+    finally:
+        _explicit_config.reset(token)
