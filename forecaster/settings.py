@@ -120,6 +120,15 @@ class TimeSeriesSettings(BaseModel):
     batch_size: int = Field(256, ge=1)
     cross_learning: bool = False
     device: str = "cpu"
+    # No real weights on this machine: a missing local model folder gets a random tiny checkpoint (logged).
+    build_random_if_missing: bool = True
+    id_column: str = "id"
+    timestamp_column: str = "timestamp"
+    target_column: str = "target"
+    min_points: int = Field(5, ge=1)
+    # Backtests: seasonal period for SeasonalNaive/ETS/ARIMA and MASE (None: from the frequency).
+    season_length: int | None = Field(None, ge=1)
+    backtest_windows: int = Field(1, ge=1)
 
 
 class Settings(BaseSettings):

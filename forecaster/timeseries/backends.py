@@ -1,0 +1,175 @@
+"""Where Chronos-2 runs: in this process (`Chronos2Pipeline`) or behind vLLM's `/pooling` endpoint."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+from typing import Any, Protocol, Sequence
+
+import numpy as np
+
+from forecaster.errors import ConfigError
+from forecaster.settings import TimeSeriesSettings
+from forecaster.timeseries.series import Forecast, Series
+
+log = logging.getLogger(__name__)
+
+
+class ForecastBackend(Protocol):
+    """Anything that turns validated series into quantile forecasts."""
+
+    name: str
+
+    def forecast(self, series: Sequence[Series], horizon: int, quantile_levels: Sequence[float]) -> list[Forecast]:
+        """One forecast per series, in input order."""
+        ...
+
+
+class InProcessBackend:
+    """Chronos-2 through `Chronos2Pipeline.predict_quantiles` in this process."""
+
+    name = "in-process"
+
+    def __init__(self, model_path: str, device: str = "cpu", batch_size: int = 256, cross_learning: bool = False):
+        self.model_path = model_path
+        self.device = device
+        self.batch_size = batch_size
+        self.cross_learning = cross_learning
+
+    def forecast(self, series: Sequence[Series], horizon: int, quantile_levels: Sequence[float]) -> list[Forecast]:
+        """Forecast every series with the pipeline (loaded once per process and path)."""
+        pipeline = load_pipeline(self.model_path, self.device)
+        quantiles, means = pipeline.predict_quantiles(
+            [s.chronos_input() for s in series],
+            prediction_length=horizon,
+            quantile_levels=list(quantile_levels),
+            batch_size=self.batch_size,
+            cross_learning=self.cross_learning,
+        )
+        return [
+            Forecast(
+                series_id=s.id,
+                timestamps=s.future_timestamps,
+                quantile_levels=tuple(quantile_levels),
+                quantiles=q[0].float().numpy().astype(float),
+                mean=m[0].float().numpy().astype(float),
+            )
+            for s, q, m in zip(series, quantiles, means)
+        ]
+
+
+class PoolingBackend:
+    """Chronos-2 behind vLLM's `/pooling` endpoint, through the project's HTTP client."""
+
+    name = "pooling"
+
+    def __init__(self, client: Any, batch_size: int = 256, cross_learning: bool = False):
+        self.client = client
+        self.batch_size = batch_size
+        self.cross_learning = cross_learning
+
+    def forecast(self, series: Sequence[Series], horizon: int, quantile_levels: Sequence[float]) -> list[Forecast]:
+        """Send every series in one request and read the named quantile fields back."""
+        parameters = {
+            "prediction_length": horizon,
+            "quantile_levels": list(quantile_levels),
+            "batch_size": self.batch_size,
+            "cross_learning": self.cross_learning,
+        }
+        predictions = _predictions(self.client.forecast([request_input(s) for s in series], parameters))
+        if len(predictions) != len(series):
+            raise RuntimeError(f"/pooling answered {len(predictions)} predictions for {len(series)} series")
+        return [_from_prediction(s, p, quantile_levels) for s, p in zip(series, predictions)]
+
+
+def request_input(series: Series) -> dict:
+    """A series as one `/pooling` input: plain JSON types, missing values as null."""
+    item = {key: _jsonable(value) for key, value in series.chronos_input().items()}
+    item["item_id"] = series.id
+    return item
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [None if v is None or (isinstance(v, float) and np.isnan(v)) else
+                (float(v) if isinstance(v, (float, np.floating, int, np.integer)) else v) for v in value.tolist()]
+    return value
+
+
+def _predictions(response: Any) -> list[dict]:
+    # The client may hand back the whole body, its `data`, or the predictions list itself.
+    if isinstance(response, dict):
+        response = response.get("data", response)
+        if isinstance(response, dict):
+            response = response["predictions"]
+    return [p if isinstance(p, dict) else p.model_dump() for p in response]
+
+
+def _from_prediction(series: Series, prediction: dict, quantile_levels: Sequence[float]) -> Forecast:
+    columns = [_field(prediction, level) for level in quantile_levels]
+    return Forecast(
+        series_id=series.id,
+        timestamps=series.future_timestamps,
+        quantile_levels=tuple(quantile_levels),
+        quantiles=np.asarray(columns, dtype=float).T,
+        mean=np.asarray(prediction["mean"], dtype=float),
+    )
+
+
+def _field(prediction: dict, level: float) -> list[float]:
+    for key in (str(level), f"{level:g}", repr(float(level))):
+        if key in prediction:
+            return prediction[key]
+    raise RuntimeError(f"/pooling prediction lacks quantile {level} (fields: {sorted(prediction)})")
+
+
+@functools.lru_cache(maxsize=2)
+def load_pipeline(model_path: str, device: str = "cpu") -> Any:
+    """Load a Chronos-2 pipeline once per process and (path, device)."""
+    import torch
+    from chronos import Chronos2Pipeline
+
+    log.info("loading Chronos-2 from %s on %s", model_path, device)
+    pipeline = Chronos2Pipeline.from_pretrained(model_path, device_map=device, dtype=torch.float32)
+    pipeline.model.eval()
+    return pipeline
+
+
+def ensure_model(settings: TimeSeriesSettings) -> str:
+    """The model path to load; a missing local folder gets a RANDOM tiny checkpoint (logged loudly)."""
+    path = settings.model_path
+    if _is_hub_id(path) or (Path(path) / "config.json").is_file():
+        return path
+    if not settings.build_random_if_missing:
+        raise ConfigError(f"timeseries.model_path: no Chronos-2 checkpoint at {path!r} (config.json missing)")
+    from forecaster.chronos_checkpoint import build_random_checkpoint
+
+    log.warning(
+        "no Chronos-2 weights at %s: building a RANDOM tiny checkpoint there (forecasts are meaningless; "
+        "point timeseries.model_path at real weights such as amazon/chronos-2)", path,
+    )
+    build_random_checkpoint(path, size="tiny")
+    return path
+
+
+def _is_hub_id(path: str) -> bool:
+    # "org/name" is a Hugging Face id; anything else (absolute, ./x, data/models/x) is a local folder.
+    parts = Path(path).parts
+    return not Path(path).exists() and len(parts) == 2 and not path.startswith((".", "/", "~"))
+
+
+def build_backend(settings: TimeSeriesSettings) -> ForecastBackend:
+    """The pooling backend when a server URL is configured, else the in-process pipeline."""
+    if settings.server_url:
+        from forecaster.timeseries.pooling_client import ChronosPoolingClient
+
+        client = ChronosPoolingClient(
+            settings.server_url, settings.server_model or settings.model_path, settings.request_timeout_s
+        )
+        return PoolingBackend(client, batch_size=settings.batch_size, cross_learning=settings.cross_learning)
+    return InProcessBackend(
+        ensure_model(settings), settings.device, settings.batch_size, settings.cross_learning
+    )
