@@ -106,6 +106,10 @@ class RetrievalSettings(BaseModel):
     top_k: int = Field(5, ge=0)
     min_score: float = Field(0.2, ge=-1, le=1)
     retries: int = Field(2, ge=0)
+    # Seconds before the first retry of a failed source; doubled for each later one.
+    retry_backoff_s: float = Field(2.0, ge=0)
+    # Search results and latest page texts are fetched again after this; revisions as of a date never are.
+    wikipedia_cache_ttl_h: float = Field(24.0, ge=0)
 
 
 class TimeSeriesSettings(BaseModel):

@@ -1,0 +1,75 @@
+"""Retrieval for one question: every enabled source, then ranking; a failing source is recorded, not raised."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Callable
+
+import sqlite_utils
+
+from forecaster.retrieval.local_source import fetch_local
+from forecaster.retrieval.passage import Passage, RetrievalResult, SourceFailure, SourceResult, describe_failure
+from forecaster.retrieval.ranking import RankedPassages, rank_passages
+from forecaster.retrieval.store import RetrievalStore
+from forecaster.retrieval.wikipedia_source import fetch_wikipedia
+from forecaster.settings import RetrievalSettings
+
+log = logging.getLogger(__name__)
+
+SourceFetcher = Callable[..., SourceResult]
+SOURCES: dict[str, SourceFetcher] = {"wikipedia": fetch_wikipedia, "local": fetch_local}
+
+
+def enabled_sources(settings: RetrievalSettings) -> list[str]:
+    """Names of the sources this configuration asks for, in a fixed order."""
+    if not settings.enabled:
+        return []
+    names = []
+    if settings.wikipedia_enabled and settings.wikipedia_max_pages > 0:
+        names.append("wikipedia")
+    if settings.documents_dir is not None:
+        names.append("local")
+    return names
+
+
+def retrieve(question_text: str, settings: RetrievalSettings, db: sqlite_utils.Database, *,
+             as_of: date | None = None) -> RetrievalResult:
+    """The best passages for a question from every enabled source; failures are listed, never raised."""
+    outcomes: dict[str, SourceResult | BaseException] = {}
+    for name in enabled_sources(settings):
+        try:
+            outcomes[name] = SOURCES[name](question_text, settings, db, as_of=as_of)
+        except Exception as exc:  # the question goes on without this source
+            outcomes[name] = exc
+    return combine(question_text, outcomes, settings, db)
+
+
+def combine(question_text: str, outcomes: dict[str, SourceResult | BaseException], settings: RetrievalSettings,
+            db: sqlite_utils.Database) -> RetrievalResult:
+    """Rank what the sources gave; sources that raised (and a ranking fault) become failures."""
+    candidates: list[Passage] = []
+    failures: list[SourceFailure] = []
+    warnings: list[str] = []
+    for name, outcome in outcomes.items():
+        if isinstance(outcome, BaseException):
+            failures.append(SourceFailure(name, describe_failure(outcome)))
+            log.warning("retrieval: %s gave no context: %s", name, failures[-1].reason)
+        else:
+            candidates.extend(outcome.passages)
+            warnings.extend(outcome.warnings)
+    ranked = rank_or_fail(question_text, candidates, settings, db, failures)
+    return RetrievalResult(ranked.passages, failures, warnings, ranked.embedded)
+
+
+def rank_or_fail(question_text: str, candidates: list[Passage], settings: RetrievalSettings,
+                 db: sqlite_utils.Database, failures: list[SourceFailure]) -> RankedPassages:
+    """Rank the candidates; if ranking itself fails, record it and give no passages."""
+    if not candidates:
+        return RankedPassages()
+    try:
+        return rank_passages(question_text, candidates, settings, RetrievalStore(db))
+    except Exception as exc:  # e.g. the embedding model cannot load: forecast without context
+        failures.append(SourceFailure("ranking", describe_failure(exc)))
+        log.warning("retrieval: ranking failed: %s", failures[-1].reason)
+        return RankedPassages()
