@@ -28,9 +28,9 @@ def main(
 
 
 def _register_all() -> None:
-    from forecaster.cli import events
+    from forecaster.cli import events, scoring
 
-    for module in (events,):
+    for module in (events, scoring):
         module.register(app)
 
 

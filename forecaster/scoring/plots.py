@@ -64,6 +64,16 @@ def calibration_plot(series: Mapping[str, Series], path: Path, n_bins: int = DEF
     return _save(fig, path)
 
 
+def cumulative_brier(dated: Sequence[tuple[date, float]]) -> tuple[list[date], np.ndarray]:
+    """Mean Brier loss of all questions resolved on or before each distinct date, in date order."""
+    dated = sorted(dated, key=lambda t: t[0])
+    running = np.cumsum([loss for _, loss in dated]) / np.arange(1, len(dated) + 1)
+    # The value after the last question of each date: same-day resolutions are one step, not a ladder.
+    last_of_day = {d: i for i, (d, _) in enumerate(dated)}
+    days = sorted(last_of_day)
+    return days, np.array([running[last_of_day[d]] for d in days])
+
+
 def brier_over_time_plot(series: Mapping[str, Series], path: Path) -> Path:
     """Cumulative mean Brier score of the questions resolved up to each date, one line per forecaster."""
     fig = Figure(figsize=(9, 5))
@@ -72,9 +82,7 @@ def brier_over_time_plot(series: Mapping[str, Series], path: Path) -> Path:
         dated = [(d, (pi - yi) ** 2) for pi, yi, d in zip(p, y, dates) if d is not None]
         if not dated:
             continue
-        dated.sort(key=lambda t: t[0])
-        days = [d for d, _ in dated]
-        cumulative = np.cumsum([b for _, b in dated]) / np.arange(1, len(dated) + 1)
+        days, cumulative = cumulative_brier(dated)
         ax.step(days, cumulative, where="post", marker=".", label=name)
     ax.set_xlabel("resolution date")
     ax.set_ylabel("mean Brier score of questions resolved so far")

@@ -1,0 +1,57 @@
+"""Commands that record what happened: `resolve` one question, or a resolutions file."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from forecaster.cli import common
+from forecaster.errors import InputError
+
+
+def resolve(
+    question_id: Optional[str] = typer.Argument(None, help="The question to resolve."),
+    outcome: Optional[str] = typer.Argument(None, help="yes or no (1 or 0)."),
+    resolution_date: Optional[str] = typer.Option(
+        None, "--date", "-d", help="Resolution date, YYYY-MM-DD (default: today)."
+    ),
+    file: Optional[Path] = typer.Option(
+        None, "--file", "-f", help="JSONL file: id, outcome, resolution_date (market_probability recorded too)."
+    ),
+) -> None:
+    """Record how questions resolved: `resolve ID yes|no [--date D]` or `resolve --file F`."""
+    from forecaster.db import open_database
+    from forecaster.resolutions import Resolution, parse_date, parse_outcome
+    from forecaster.resolutions_store import import_file, save
+
+    settings = common.settings()
+    with common.clean_errors():
+        if file is not None:
+            if question_id is not None or outcome is not None or resolution_date is not None:
+                raise InputError("--file records a whole file: give no QUESTION_ID, OUTCOME or --date with it")
+            db = open_database(settings.database_path)
+            n_res, n_market = import_file(db, file)
+            typer.echo(f"recorded {n_res} resolutions and {n_market} market probabilities from {file}")
+            return
+        if question_id is None or outcome is None:
+            raise InputError("give QUESTION_ID and OUTCOME (yes or no), or --file F")
+        if not question_id.strip():
+            raise InputError("QUESTION_ID must be non-empty text")
+        try:
+            value = parse_outcome(outcome)
+        except ValueError as exc:
+            raise InputError(f"OUTCOME {exc}") from None
+        try:
+            when = parse_date(resolution_date) if resolution_date is not None else date.today()
+        except ValueError as exc:
+            raise InputError(f"--date {exc}") from None
+        db = open_database(settings.database_path)
+        save(db, [Resolution(question_id.strip(), value, when, "cli")])
+        typer.echo(f"{question_id.strip()} resolved {'yes' if value else 'no'} on {when.isoformat()}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("resolve")(resolve)
