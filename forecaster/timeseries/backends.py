@@ -138,7 +138,7 @@ def load_pipeline(model_path: str, device: str = "cpu") -> Any:
     return pipeline
 
 
-def ensure_model(settings: TimeSeriesSettings) -> str:
+def ensure_model(settings: TimeSeriesSettings, logger: logging.Logger | logging.LoggerAdapter = log) -> str:
     """The model path to load; a missing local folder gets a RANDOM tiny checkpoint (logged loudly)."""
     path = settings.model_path
     if _is_hub_id(path) or (Path(path) / "config.json").is_file():
@@ -147,7 +147,7 @@ def ensure_model(settings: TimeSeriesSettings) -> str:
         raise ConfigError(f"timeseries.model_path: no Chronos-2 checkpoint at {path!r} (config.json missing)")
     from forecaster.chronos_checkpoint import build_random_checkpoint
 
-    log.warning(
+    logger.warning(
         "no Chronos-2 weights at %s: building a RANDOM tiny checkpoint there (forecasts are meaningless; "
         "point timeseries.model_path at real weights such as amazon/chronos-2)", path,
     )
@@ -161,7 +161,9 @@ def _is_hub_id(path: str) -> bool:
     return not Path(path).exists() and len(parts) == 2 and not path.startswith((".", "/", "~"))
 
 
-def build_backend(settings: TimeSeriesSettings) -> ForecastBackend:
+def build_backend(
+    settings: TimeSeriesSettings, logger: logging.Logger | logging.LoggerAdapter = log
+) -> ForecastBackend:
     """The pooling backend when a server URL is configured, else the in-process pipeline."""
     if settings.server_url:
         from forecaster.timeseries.pooling_client import ChronosPoolingClient
@@ -171,5 +173,5 @@ def build_backend(settings: TimeSeriesSettings) -> ForecastBackend:
         )
         return PoolingBackend(client, batch_size=settings.batch_size, cross_learning=settings.cross_learning)
     return InProcessBackend(
-        ensure_model(settings), settings.device, settings.batch_size, settings.cross_learning
+        ensure_model(settings, logger), settings.device, settings.batch_size, settings.cross_learning
     )

@@ -214,3 +214,8 @@ def _check_same_covariates(series: list[Series], origin: str) -> None:
                 f"future={sorted(other.future_covariates)}, series {first.id!r} has past={keys[0]} "
                 f"future={keys[1]} (every series needs the same covariates)"
             )
+
+
+def columns_of(settings) -> Columns:
+    """The column names configured in `TimeSeriesSettings`."""
+    return Columns(settings.id_column, settings.timestamp_column, settings.target_column)

@@ -1,0 +1,76 @@
+"""Time-series flows: forecast a set of series with Chronos-2, or backtest it against classical baselines."""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from forecaster.settings import TimeSeriesSettings
+from forecaster.timeseries.storage import ModelForecast, RunRecord
+from tasks.timeseries import (
+    backtest_report_task,
+    backtest_task,
+    build_backend_task,
+    fan_charts_task,
+    forecast_task,
+    load_series_task,
+    store_task,
+)
+
+
+def _model_name(settings: TimeSeriesSettings) -> str:
+    return settings.server_model or settings.model_path if settings.server_url else settings.model_path
+
+
+@flow(name="timeseries-forecast")
+def forecast_series_flow(
+    source: str,
+    settings: TimeSeriesSettings,
+    database_path: str,
+    plots_dir: str,
+    horizon: int | None = None,
+    quantile_levels: list[float] | None = None,
+    table: str | None = None,
+) -> dict:
+    """Load and validate the series, forecast them, store the quantiles and plot a fan chart per series."""
+    horizon = horizon or settings.prediction_length
+    levels = quantile_levels or settings.quantile_levels
+    series = load_series_task(source, table, horizon, settings)
+    backend = build_backend_task(settings)
+    forecasts = forecast_task(backend, series, horizon, levels)
+    run = RunRecord(kind="forecast", source=_source_name(source, table), backend=backend.name,
+                    model=_model_name(settings), horizon=horizon, quantile_levels=levels, n_series=len(series))
+    run_id = store_task(database_path, run, [ModelForecast("Chronos-2", 0, f) for f in forecasts])
+    plots = fan_charts_task(series, forecasts, plots_dir, run_id)
+    return {"run_id": run_id, "n_series": len(series), "backend": backend.name, "plots": plots}
+
+
+@flow(name="timeseries-backtest")
+def backtest_flow(
+    settings: TimeSeriesSettings,
+    database_path: str,
+    plots_dir: str,
+    source: str | None = None,
+    horizon: int | None = None,
+    quantile_levels: list[float] | None = None,
+    windows: int | None = None,
+    table: str | None = None,
+) -> dict:
+    """Hold out the last horizon (or rolling windows), score Chronos-2 against the baselines, store and plot."""
+    horizon = horizon or settings.prediction_length
+    levels = quantile_levels or settings.quantile_levels
+    windows = windows or settings.backtest_windows
+    series = load_series_task(source, table, horizon, settings)
+    backend = build_backend_task(settings)
+    result = backtest_task(backend, series, horizon, levels, settings, windows)
+    run = RunRecord(kind="backtest", source=_source_name(source, table), backend=backend.name,
+                    model=_model_name(settings), horizon=horizon, quantile_levels=levels,
+                    n_series=len(series), windows=windows)
+    run_id = store_task(database_path, run, result.forecasts, result.metrics)
+    report = backtest_report_task(series, result, plots_dir, run_id)
+    return {"run_id": run_id, "backend": backend.name, "summary": result.summary().to_dict("records"), **report}
+
+
+def _source_name(source: str | None, table: str | None) -> str:
+    if source is None:
+        return "demo:AirPassengers"
+    return f"{source}::{table}" if table else source
