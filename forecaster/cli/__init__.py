@@ -28,9 +28,9 @@ def main(
 
 
 def _register_all() -> None:
-    from forecaster.cli import events, scoring
+    from forecaster.cli import events, scoring, timeseries
 
-    for module in (events, scoring):
+    for module in (events, scoring, timeseries):
         module.register(app)
 
 
