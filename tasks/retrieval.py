@@ -1,0 +1,93 @@
+"""Thin Prefect tasks over forecaster.retrieval: one retried task per source, then ranking.
+
+`retrieve_context` is what a flow calls: a source that still fails after its retries is recorded in
+the result's `failures` (and logged), and the question goes on without it; it never raises.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from forecaster.db import open_database
+from forecaster.errors import ForecasterError
+from forecaster.retrieval import RetrievalResult, SourceResult, enabled_sources
+from forecaster.retrieval.passage import SourceFailure, describe_failure
+from forecaster.retrieval.retrieve import SOURCES, combine
+from forecaster.settings import RetrievalSettings
+
+
+def _transient(task, task_run, state) -> bool:
+    # A user error (a missing documents folder) fails the same way every time: never retry it.
+    return not isinstance(state.result(raise_on_failure=False), ForecasterError)
+
+
+def retry_delays(settings: RetrievalSettings) -> list[float]:
+    """Seconds to wait before each retry: `retry_backoff_s`, doubled each time."""
+    return [settings.retry_backoff_s * 2**i for i in range(settings.retries)]
+
+
+def _fetch(source: str, question_text: str, settings: RetrievalSettings, db_path: str,
+           as_of: date | None) -> SourceResult:
+    db = open_database(db_path)
+    try:
+        return SOURCES[source](question_text, settings, db, as_of=as_of)
+    finally:
+        db.close()
+
+
+@task(name="retrieve-wikipedia", cache_policy=NO_CACHE, retry_condition_fn=_transient)
+def wikipedia_passages(question_text: str, settings: RetrievalSettings, db_path: str,
+                       as_of: date | None = None) -> SourceResult:
+    """Unranked passages from Wikipedia for the question (raises on a fault, so Prefect retries it)."""
+    return _fetch("wikipedia", question_text, settings, db_path, as_of)
+
+
+@task(name="retrieve-local-documents", cache_policy=NO_CACHE, retry_condition_fn=_transient)
+def local_passages(question_text: str, settings: RetrievalSettings, db_path: str,
+                   as_of: date | None = None) -> SourceResult:
+    """Unranked passages from the local documents folder (raises on a fault, so Prefect retries it)."""
+    return _fetch("local", question_text, settings, db_path, as_of)
+
+
+SOURCE_TASKS = {"wikipedia": wikipedia_passages, "local": local_passages}
+
+
+@task(name="rank-passages", cache_policy=NO_CACHE)
+def rank_context(question_text: str, outcomes: dict, settings: RetrievalSettings,
+                 db_path: str) -> RetrievalResult:
+    """The top passages over what the sources gave; failed sources (exceptions in `outcomes`) are recorded."""
+    db = open_database(db_path)
+    try:
+        return combine(question_text, outcomes, settings, db)
+    finally:
+        db.close()
+
+
+def retrieve_context(question_text: str, settings: RetrievalSettings, db_path: str | Path, *,
+                     as_of: date | None = None) -> RetrievalResult:
+    """Inside a flow: every enabled source as its own retried task, then ranking. Never raises."""
+    delays = retry_delays(settings)
+    futures = {
+        name: SOURCE_TASKS[name]
+        .with_options(retries=settings.retries, retry_delay_seconds=delays or 0)
+        .submit(question_text, settings, str(db_path), as_of)
+        for name in enabled_sources(settings)
+    }
+    outcomes: dict[str, SourceResult | BaseException] = {}
+    for name, future in futures.items():
+        try:
+            outcomes[name] = future.result()
+        except Exception as exc:  # the source failed after its retries: go on without it
+            outcomes[name] = exc
+    try:
+        result = rank_context(question_text, outcomes, settings, str(db_path))
+    except Exception as exc:  # ranking guards itself; this is the last line of defence
+        get_run_logger().warning("retrieval failed entirely: %s", exc)
+        return RetrievalResult(failures=[SourceFailure("retrieval", describe_failure(exc))])
+    for failure in result.failures:
+        get_run_logger().warning("retrieval: %s gave no context: %s", failure.source, failure.reason)
+    return result
