@@ -24,16 +24,18 @@ def resolve(
 ) -> None:
     """Record how questions resolved: `resolve ID yes|no [--date D]` or `resolve --file F`."""
     from forecaster.db import open_database
-    from forecaster.resolutions import Resolution, parse_date, parse_outcome
-    from forecaster.resolutions_store import import_file, save
+    from forecaster.resolutions import Resolution, parse_date, parse_outcome, read_resolutions_file
+    from forecaster.resolutions_store import save
 
     settings = common.settings()
     with common.clean_errors():
         if file is not None:
             if question_id is not None or outcome is not None or resolution_date is not None:
                 raise InputError("--file records a whole file: give no QUESTION_ID, OUTCOME or --date with it")
+            # Validated in full before the database is even opened: a bad file leaves no trace.
+            parsed = read_resolutions_file(file)
             db = open_database(settings.database_path)
-            n_res, n_market = import_file(db, file)
+            n_res, n_market = save(db, parsed.resolutions, parsed.market_probabilities)
             typer.echo(f"recorded {n_res} resolutions and {n_market} market probabilities from {file}")
             return
         if question_id is None or outcome is None:
