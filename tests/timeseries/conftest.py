@@ -1,0 +1,69 @@
+"""Built once per session: the tiny random Chronos-2 checkpoint, the demo CSV, a Prefect server, flow runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from forecaster.settings import TimeSeriesSettings
+from forecaster.timeseries.demo import write_demo_csv
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tmp_path_factory) -> Path:
+    from forecaster.chronos_checkpoint import build_random_checkpoint
+
+    return build_random_checkpoint(tmp_path_factory.mktemp("chronos") / "chronos-2-tiny", size="tiny")
+
+
+@pytest.fixture(scope="session")
+def ts_settings(tiny_checkpoint) -> TimeSeriesSettings:
+    return TimeSeriesSettings(model_path=str(tiny_checkpoint), build_random_if_missing=False)
+
+
+@pytest.fixture(scope="session")
+def demo_csv(tmp_path_factory) -> Path:
+    return write_demo_csv(tmp_path_factory.mktemp("demo") / "air_passengers.csv")
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory) -> Iterator[None]:
+    """A real temporary Prefect server for the whole session, with its own home."""
+    home = tmp_path_factory.mktemp("prefect_home")
+    saved = {k: os.environ.get(k) for k in ("PREFECT_HOME", "PREFECT_SERVER_ANALYTICS_ENABLED")}
+    os.environ["PREFECT_HOME"] = str(home)
+    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def forecast_run(prefect_server, ts_settings, demo_csv, tmp_path_factory) -> dict:
+    """One real forecast flow run on AirPassengers (in-process backend)."""
+    from flows.timeseries import forecast_series_flow
+
+    out = tmp_path_factory.mktemp("forecast_run")
+    result = forecast_series_flow(str(demo_csv), ts_settings, str(out / "forecaster.db"), str(out / "plots"),
+                                  horizon=12, quantile_levels=[0.1, 0.5, 0.9])
+    return {**result, "database_path": out / "forecaster.db", "plots_dir": out / "plots"}
+
+
+@pytest.fixture(scope="session")
+def backtest_run(prefect_server, ts_settings, tmp_path_factory) -> dict:
+    """One real backtest flow run on the demo data with 1960 held out."""
+    from flows.timeseries import backtest_flow
+
+    out = tmp_path_factory.mktemp("backtest_run")
+    result = backtest_flow(ts_settings, str(out / "forecaster.db"), str(out / "plots"), horizon=12,
+                           quantile_levels=[0.1, 0.5, 0.9], windows=1)
+    return {**result, "database_path": out / "forecaster.db", "plots_dir": out / "plots"}
