@@ -1,0 +1,51 @@
+"""The evaluate flow's entry point, end to end on the dev file's real outcomes and market probabilities."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from forecaster.db import open_database
+from forecaster.scoring.report import ForecastRow, ScoringOptions
+from forecaster.scoring.scores_store import load_scores, save_scores
+from forecaster.scoring.summary import summarise
+
+DEV_FILE = Path("/work/shared/data/forecastbench-2024-07-21-dev.jsonl")
+DEV_FILE = DEV_FILE if DEV_FILE.exists() else Path(__file__).resolve().parents[3] / "shared/data" / DEV_FILE.name
+
+
+@pytest.fixture(scope="module")
+def dev():
+    records = [json.loads(line) for line in DEV_FILE.read_text().splitlines() if line.strip()]
+    # A stand-in agent that always says 0.3 (the forecasts are not the point here; the harness is).
+    rows = [
+        ForecastRow(r["id"], r["source"], "always-0.3", 0.3, r["outcome"], date.fromisoformat(r["resolution_date"]))
+        for r in records
+    ]
+    market = {r["id"]: r["market_probability"] for r in records if r["market_probability"] is not None}
+    return records, rows, market
+
+
+def test_summary_scores_the_dev_file_against_market_and_coin(dev, tmp_path):
+    records, rows, market = dev
+    summary = summarise(rows, market, tmp_path, ScoringOptions(n_resamples=300))
+    by = {(r.scope, r.name): r for r in summary.table}
+    yes = sum(r["outcome"] for r in records)
+    # Always 0.3: YES questions lose 0.49, NO questions 0.09.
+    assert by[("all", "always-0.3")].brier == pytest.approx((0.49 * yes + 0.09 * (73 - yes)) / 73)
+    assert by[("all", "constant 0.5")].brier == 0.25
+    assert by[("all", "market")].n == len(market) == 23
+    assert "[with market]" in summary.text and "always-0.3" in summary.text
+    assert summary.plots.calibration.exists() and summary.plots.brier_over_time.exists()
+
+
+def test_scores_round_trip_through_sqlite_and_a_rerun_replaces_them(dev, tmp_path):
+    _, rows, market = dev
+    table = summarise(rows, market, None, ScoringOptions(n_resamples=100)).table
+    path = tmp_path / "forecaster.db"
+    assert save_scores(open_database(path), "dev-run", table) == len(table)
+    assert load_scores(open_database(path), "dev-run") == table
+    save_scores(open_database(path), "dev-run", table[:3])
+    assert load_scores(open_database(path), "dev-run") == table[:3]
+    assert load_scores(open_database(path), "other-run") == []
