@@ -7,6 +7,9 @@ The base rate is never computed from the outcome it forecasts:
 Both use Laplace's rule, (yes + 1) / (n + 2), so a handful of questions never yields a certain 0 or 1 and an
 empty history yields 0.5. Leave-one-out is slightly anti-correlated with the outcome it forecasts (removing a YES
 lowers the rate), so it scores a little worse than the in-sample rate: that is the honest price of no leakage.
+On a binned decomposition that anti-correlation can look dramatic: when the two leave-one-out values (one for YES
+questions, one for NO) fall on either side of a bin edge, the bins separate the outcomes perfectly, so reliability
+and resolution both come out near the uncertainty and cancel. The score itself is unaffected.
 """
 
 from __future__ import annotations

@@ -55,6 +55,8 @@ def time_ordered_splits(resolution_dates: Sequence[date], n_folds: int = 5) -> l
             raise ValueError(f"question at index {i} has no resolution_date: needed for a time-ordered split")
     dates = np.array([d.toordinal() for d in resolution_dates], dtype=np.int64)
     unique = np.unique(dates)
+    if unique.size == 0:
+        return []
     splits = []
     for block in np.array_split(unique, min(n_folds, unique.size)):
         if block.size == 0:
