@@ -1,10 +1,17 @@
-"""Commands for event questions: validate the config, forecast, show history."""
+"""Commands for event questions: validate the config, forecast, show history, the demo."""
 
 from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import List, Optional
 
 import typer
 
 from forecaster.cli import common
+from forecaster.settings import PROJECT_ROOT
+
+DEMO_QUESTIONS = PROJECT_ROOT / "examples" / "demo_questions.yaml"
 
 
 def validate_config() -> None:
@@ -17,5 +24,84 @@ def validate_config() -> None:
     typer.echo("configuration OK")
 
 
+def forecast(
+    question: Optional[str] = typer.Argument(None, help='A question, e.g. "Will X happen by 2027-06-30?"'),
+    questions: Optional[Path] = typer.Option(None, "--questions", "-q", help="A YAML or JSONL file of questions."),
+    agent: Optional[List[str]] = typer.Option(None, "--agent", "-a", help="Only these agents (repeatable)."),
+    method: Optional[str] = typer.Option(None, "--method", "-m", help="Ensemble method (default from config)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Forecast as of this date (YYYY-MM-DD)."),
+) -> None:
+    """Forecast one question or a file of questions with the agent ensemble, store and plot them."""
+    if not question and not questions:
+        raise typer.BadParameter("give a QUESTION or --questions FILE")
+    run_forecast(questions, [question] if question else None, agent, method, as_of)
+
+
+def demo() -> None:
+    """The main job on the embedded default: forecast the demo questions on the demo model."""
+    run_forecast(DEMO_QUESTIONS, None, None, None, None)
+
+
+def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: list[str] | None,
+                 method: str | None, as_of: str | None) -> None:
+    from forecaster.config_checks import check_settings
+    from forecaster.questions import load_questions
+
+    settings = common.settings()
+    with common.clean_errors():
+        check_settings(settings)
+        if questions_file:
+            load_questions(questions_file)  # fail fast with file:line, before anything runs or is written
+        day = _date(as_of)
+    from flows.events import forecast_events
+    from forecaster.llm.engine import ENGINES
+    from forecaster.report import forecasts_text
+
+    try:
+        with common.clean_errors():
+            summaries = forecast_events(
+                questions_file=str(questions_file) if questions_file else None, questions=inline, agents=agents,
+                ensemble_method=method, as_of=day,
+                config_file=str(common.CONFIG_FILE) if common.CONFIG_FILE else None)
+    finally:
+        ENGINES.release_all()
+    typer.echo(forecasts_text(summaries))
+    typer.echo(f"\nstored in {settings.database_path}; plots in {settings.plots_dir}")
+
+
+def history(question_id: str = typer.Argument(..., help="The question's id (see `forecaster forecast`).")) -> None:
+    """Print a question's forecasts over time: the ensemble and each agent."""
+    from forecaster.store import ForecastStore
+
+    settings = common.settings()
+    store = ForecastStore(settings.database_path)
+    question = store.question(question_id)
+    if question is None:
+        typer.secho(f"error: question {question_id!r} not found in {settings.database_path}", fg="red", err=True)
+        raise typer.Exit(2)
+    typer.echo(question["text"])
+    agents = store.agent_history(question_id)
+    for row in store.ensemble_history(question_id):
+        typer.echo(f"{row['created_at'][:19]}  as of {row['as_of']}  ensemble ({row['method']}) {row['probability']:.3f}")
+        for a in (a for a in agents if a["run_id"] == row["run_id"]):
+            flag = "  LOW MASS" if a["low_mass"] else ""
+            typer.echo(f"    {a['agent']:<20} {a['probability']:.3f}  median {a['median']:.2f}  mode {a['mode']:.2f}"
+                       f"  entropy {a['entropy_bits']:.2f} bits  mass {a['mass']:.3g}{flag}")
+
+
+def _date(value: str | None) -> dt.date | None:
+    from forecaster.errors import InputError
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--as-of: must be a date YYYY-MM-DD, got {value!r}") from None
+
+
 def register(app: typer.Typer) -> None:
     app.command("validate-config")(validate_config)
+    app.command("forecast")(forecast)
+    app.command("history")(history)
+    app.command("demo")(demo)

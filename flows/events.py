@@ -1,0 +1,82 @@
+"""Event forecasting flow: load questions, forecast per agent, pool, persist, plot, publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
+
+from forecaster.config_checks import check_settings
+from forecaster.logging_setup import configure_logging
+from forecaster.report import summary
+from forecaster.runtime import prepare_environment
+from forecaster.settings import load_settings
+from forecaster.store import QuestionResult
+from forecaster.workbench import group_by_model, select_agents
+from tasks.events import (
+    agent_forecast_task,
+    ensemble_task,
+    finish_run_task,
+    load_questions_task,
+    persist_task,
+    plot_task,
+    publish_table_task,
+    reasoning_task,
+    release_model_task,
+    start_run_task,
+)
+
+
+@flow(name="forecast-events", log_prints=True)
+def forecast_events(
+    questions_file: str | None = None,
+    questions: list[Any] | None = None,
+    agents: list[str] | None = None,
+    ensemble_method: str | None = None,
+    as_of: dt.date | None = None,
+    config_file: str | None = None,
+) -> list[dict[str, Any]]:
+    """Forecast every question with every agent; one stored, plotted result per question.
+
+    Parameters are what a person picks in the UI; secrets never travel as parameters (they come from the
+    worker's environment through the settings).
+    """
+    settings = load_settings(config_file)
+    prepare_environment(settings)
+    configure_logging(settings)
+    check_settings(settings)
+    logger = get_run_logger()
+    today = as_of or dt.date.today()
+    specs = select_agents(settings, agents)
+    method = ensemble_method or settings.ensemble.method
+
+    qs = load_questions_task(questions_file, questions)
+    run_id = f"run-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    start_run_task(settings, run_id, flow_run.get_id(), method, [s.name for s in specs])
+    logger.info("run %s: %d question(s) x %d agent(s), ensemble %s", run_id, len(qs), len(specs), method)
+
+    reasoning = {q.id: reasoning_task(settings, q, today) for q in qs} if settings.logic.model else {}
+    forecasts: dict[str, list] = {q.id: [] for q in qs}
+    groups = group_by_model(specs)
+    for index, (model_key, group) in enumerate(groups.items()):
+        for n, q in enumerate(qs, start=1):
+            logger.info("model %s: question %d/%d", model_key, n, len(qs))
+            for spec in group:
+                forecasts[q.id].append(
+                    agent_forecast_task(settings, spec.name, q, today, reasoning=reasoning.get(q.id)))
+        if index < len(groups) - 1:
+            release_model_task(model_key)
+
+    results = []
+    for q in qs:
+        ensemble = ensemble_task(settings, q.id, forecasts[q.id], method)
+        result = QuestionResult(q, today, tuple(forecasts[q.id]), ensemble)
+        persist_task(settings, run_id, result)
+        plot_task(settings, q.id)
+        results.append(summary(result, run_id))
+    publish_table_task(run_id, results)
+    finish_run_task(settings, run_id, "completed")
+    return results

@@ -1,0 +1,57 @@
+"""Renderings of a run's forecasts: the summary records, the CLI table and the markdown artifact."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from forecaster.store import QuestionResult
+
+
+def summary(result: QuestionResult, run_id: str) -> dict[str, Any]:
+    """One question's outcome of a run, in plain JSON types (no prompts)."""
+    return {
+        "run_id": run_id,
+        "question_id": result.question.id,
+        "question": result.question.text,
+        "ensemble": result.ensemble.probability,
+        "method": result.ensemble.method,
+        "agents": {f.agent: f.probability for f in result.agent_forecasts},
+        "low_mass": [f.agent for f in result.agent_forecasts if f.low_mass],
+    }
+
+
+def forecasts_markdown(summaries: Sequence[dict[str, Any]]) -> str:
+    """A markdown table: one row per question, the ensemble then each agent's probability."""
+    agents = _agent_names(summaries)
+    header = ["question", "ensemble", *agents, "low mass on numbers"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for s in summaries:
+        cells = [_escape(s["question"]), f"{s['ensemble']:.3f}"]
+        cells += [f"{s['agents'][a]:.3f}" if a in s["agents"] else "" for a in agents]
+        cells.append(", ".join(s["low_mass"]) or "-")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def forecasts_text(summaries: Sequence[dict[str, Any]], width: int = 56) -> str:
+    """A plain-text table for the terminal."""
+    agents = _agent_names(summaries)
+    head = f"{'id':<22} {'question':<{width}} {'ensemble':>8} " + " ".join(f"{a[:15]:>15}" for a in agents)
+    rows = [head, "-" * len(head)]
+    for s in summaries:
+        text = s["question"] if len(s["question"]) <= width else s["question"][: width - 1] + "…"
+        cells = " ".join(f"{s['agents'][a]:>15.3f}" if a in s["agents"] else f"{'':>15}" for a in agents)
+        rows.append(f"{s['question_id'][:22]:<22} {text:<{width}} {s['ensemble']:>8.3f} {cells}")
+    return "\n".join(rows)
+
+
+def _agent_names(summaries: Sequence[dict[str, Any]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for s in summaries:
+        for agent in s["agents"]:
+            seen.setdefault(agent, None)
+    return list(seen)
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,168 @@
+"""The event-forecast store: questions, runs, agent and ensemble forecasts, in one SQLite file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from forecaster.agents import AgentForecast
+from forecaster.db import open_database
+from forecaster.ensemble import EnsembleForecast
+from forecaster.questions import Question
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS questions (
+    id TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    background TEXT,
+    resolution_criteria TEXT,
+    resolution_date TEXT,
+    forecast_date TEXT,
+    source TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    flow_run_id TEXT,
+    ensemble_method TEXT,
+    agents TEXT
+);
+CREATE TABLE IF NOT EXISTS agent_forecasts (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    as_of TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    model TEXT NOT NULL,
+    style TEXT NOT NULL,
+    weight REAL NOT NULL,
+    probability REAL NOT NULL CHECK (probability BETWEEN 0 AND 1),
+    median REAL NOT NULL,
+    mode REAL NOT NULL,
+    entropy_bits REAL NOT NULL,
+    mass REAL NOT NULL CHECK (mass >= 0),
+    low_mass INTEGER NOT NULL,
+    distribution TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    reasoning TEXT,
+    passage_ids TEXT NOT NULL,
+    UNIQUE (run_id, question_id, agent)
+);
+CREATE TABLE IF NOT EXISTS ensemble_forecasts (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    as_of TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    method TEXT NOT NULL,
+    probability REAL NOT NULL CHECK (probability BETWEEN 0 AND 1),
+    agents TEXT NOT NULL,
+    UNIQUE (run_id, question_id, method)
+);
+CREATE INDEX IF NOT EXISTS agent_forecasts_question ON agent_forecasts (question_id, created_at);
+CREATE INDEX IF NOT EXISTS ensemble_forecasts_question ON ensemble_forecasts (question_id, created_at);
+"""
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """Everything one question produced in one run: written together or not at all."""
+
+    question: Question
+    as_of: dt.date
+    agent_forecasts: tuple[AgentForecast, ...]
+    ensemble: EnsembleForecast
+
+
+class ForecastStore:
+    """Reads and writes event forecasts; each question is saved in one transaction."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.db = open_database(path)
+        self.db.executescript(SCHEMA)
+
+    def start_run(self, run_id: str, flow_run_id: str | None, ensemble_method: str, agents: Sequence[str]) -> None:
+        with self.db.conn:
+            self.db.execute(
+                "INSERT OR IGNORE INTO runs (id, started_at, status, flow_run_id, ensemble_method, agents) "
+                "VALUES (?, ?, 'running', ?, ?, ?)",
+                [run_id, _now(), flow_run_id, ensemble_method, json.dumps(list(agents))],
+            )
+
+    def finish_run(self, run_id: str, status: str) -> None:
+        with self.db.conn:
+            self.db.execute("UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", [_now(), status, run_id])
+
+    def save_question(self, run_id: str, result: QuestionResult) -> None:
+        """Write the question and all its forecasts of this run atomically; a retry replaces, never duplicates."""
+        q, now = result.question, _now()
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO questions (id, text, background, resolution_criteria, resolution_date, forecast_date,"
+                " source, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET text=excluded.text, background=excluded.background,"
+                " resolution_criteria=excluded.resolution_criteria, resolution_date=excluded.resolution_date,"
+                " forecast_date=excluded.forecast_date, source=excluded.source, last_seen=excluded.last_seen",
+                [q.id, q.text, q.background, q.resolution_criteria, _iso(q.resolution_date), _iso(q.forecast_date),
+                 q.source, now, now],
+            )
+            for table in ("agent_forecasts", "ensemble_forecasts"):
+                self.db.execute(f"DELETE FROM {table} WHERE run_id = ? AND question_id = ?", [run_id, q.id])
+            for f in result.agent_forecasts:
+                self.db.execute(
+                    "INSERT INTO agent_forecasts (run_id, question_id, as_of, created_at, agent, model, style, weight,"
+                    " probability, median, mode, entropy_bits, mass, low_mass, distribution, prompt, reasoning,"
+                    " passage_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [run_id, q.id, result.as_of.isoformat(), now, f.agent, f.model, f.style, f.weight,
+                     f.probability, f.median, f.mode, f.entropy_bits, f.mass, int(f.low_mass),
+                     json.dumps(list(f.distribution)), f.prompt, f.reasoning, json.dumps(list(f.passage_ids))],
+                )
+            e = result.ensemble
+            self.db.execute(
+                "INSERT INTO ensemble_forecasts (run_id, question_id, as_of, created_at, method, probability, agents)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [run_id, q.id, result.as_of.isoformat(), now, e.method, e.probability, json.dumps(list(e.agents))],
+            )
+
+    def question(self, question_id: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM questions WHERE id = ?", [question_id]))
+        return rows[0] if rows else None
+
+    def ensemble_history(self, question_id: str) -> list[dict[str, Any]]:
+        """The question's ensemble forecasts, oldest first."""
+        return list(self.db.query(
+            "SELECT run_id, as_of, created_at, method, probability FROM ensemble_forecasts"
+            " WHERE question_id = ? ORDER BY created_at, id", [question_id]))
+
+    def agent_history(self, question_id: str) -> list[dict[str, Any]]:
+        """Every agent forecast of the question, oldest first, distributions decoded."""
+        rows = self.db.query(
+            "SELECT run_id, as_of, created_at, agent, model, style, probability, median, mode, entropy_bits, mass,"
+            " low_mass, distribution, reasoning, passage_ids FROM agent_forecasts"
+            " WHERE question_id = ? ORDER BY created_at, id", [question_id])
+        return [{**r, "distribution": json.loads(r["distribution"]), "passage_ids": json.loads(r["passage_ids"])}
+                for r in rows]
+
+    def count_rows(self, question_id: str) -> dict[str, int]:
+        """How many rows each table holds for a question (used to prove all-or-nothing writes)."""
+        counts = {}
+        for table, column in (("questions", "id"), ("agent_forecasts", "question_id"),
+                              ("ensemble_forecasts", "question_id")):
+            counts[table] = self.db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", [question_id]).fetchone()[0]
+        return counts
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,104 @@
+"""Prefect tasks for event forecasting: thin wrappers adding retries, names and artifacts."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+from typing import Any, Sequence
+
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from forecaster.agents import AgentForecast
+from forecaster.ensemble import EnsembleForecast, ensemble_forecast
+from forecaster.plots import plot_question
+from forecaster.questions import Question, load_questions, question_from_mapping
+from forecaster.report import forecasts_markdown
+from forecaster.settings import Settings
+from forecaster.store import ForecastStore, QuestionResult
+from forecaster.workbench import WORKBENCH
+
+# Settings and model objects are not cache keys: the logprob cache does the reuse.
+MODEL_TASK = dict(retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+
+
+@task(name="load-questions", cache_policy=NO_CACHE)
+def load_questions_task(questions_file: str | None, inline: Sequence[Any] | None) -> list[Question]:
+    """Questions from a file and/or inline records (plain strings are question texts)."""
+    questions = load_questions(questions_file) if questions_file else []
+    for i, item in enumerate(inline or []):
+        record = {"question": item} if isinstance(item, str) else item
+        questions.append(question_from_mapping(record, f"questions[{i}]"))
+    return questions
+
+
+@task(name="write-reasoning", task_run_name="reasoning: {question.id}", **MODEL_TASK)
+def reasoning_task(settings: Settings, question: Question, today: dt.date) -> str | None:
+    writer = WORKBENCH.logic(settings)
+    return writer.reason(question, today) if writer else None
+
+
+@task(name="agent-forecast", task_run_name="{agent_name}: {question.id}", **MODEL_TASK)
+def agent_forecast_task(settings: Settings, agent_name: str, question: Question, today: dt.date,
+                        passages: Sequence[Any] = (), reasoning: str | None = None) -> AgentForecast:
+    forecast = WORKBENCH.agent(settings, agent_name).forecast(question, today, passages, reasoning)
+    logger = get_run_logger()
+    logger.info("%s on %s: P(YES)=%.3f (mass on numbers %.3g%s)", agent_name, question.id, forecast.probability,
+                forecast.mass, ", LOW" if forecast.low_mass else "")
+    return forecast
+
+
+@task(name="release-model", cache_policy=NO_CACHE)
+def release_model_task(model_key: str) -> None:
+    WORKBENCH.release(model_key)
+
+
+@task(name="ensemble", task_run_name="ensemble: {question_id}", cache_policy=NO_CACHE)
+def ensemble_task(settings: Settings, question_id: str, forecasts: Sequence[AgentForecast],
+                  method: str | None = None) -> EnsembleForecast:
+    return ensemble_forecast(question_id, forecasts, settings.ensemble, method)
+
+
+@task(name="start-run", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1)
+def start_run_task(settings: Settings, run_id: str, flow_run_id: str | None, method: str,
+                   agents: Sequence[str]) -> None:
+    ForecastStore(settings.database_path).start_run(run_id, flow_run_id, method, agents)
+
+
+@task(name="persist-question", task_run_name="persist: {result.question.id}", cache_policy=NO_CACHE,
+      retries=3, retry_delay_seconds=1)
+def persist_task(settings: Settings, run_id: str, result: QuestionResult) -> None:
+    ForecastStore(settings.database_path).save_question(run_id, result)
+
+
+@task(name="finish-run", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1)
+def finish_run_task(settings: Settings, run_id: str, status: str) -> None:
+    ForecastStore(settings.database_path).finish_run(run_id, status)
+
+
+@task(name="plot-question", task_run_name="plot: {question_id}", cache_policy=NO_CACHE, retries=1)
+def plot_task(settings: Settings, question_id: str) -> Path:
+    store = ForecastStore(settings.database_path)
+    path = plot_question(store.question(question_id), store.ensemble_history(question_id),
+                         store.agent_history(question_id), settings.plots_dir)
+    create_markdown_artifact(
+        key=artifact_key("plot", question_id),
+        markdown=f"![{question_id}](data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()})",
+        description=f"Forecast history and latest distributions for {question_id}",
+    )
+    return path
+
+
+@task(name="publish-table", cache_policy=NO_CACHE)
+def publish_table_task(run_id: str, summaries: Sequence[dict[str, Any]]) -> str:
+    markdown = forecasts_markdown(summaries)
+    create_markdown_artifact(key="event-forecasts", markdown=markdown, description=f"Forecasts of run {run_id}")
+    return markdown
+
+
+def artifact_key(prefix: str, name: str) -> str:
+    """Prefect artifact keys allow lowercase letters, digits and dashes only."""
+    cleaned = "".join(c if c.isalnum() else "-" for c in name.lower())
+    return f"{prefix}-{cleaned}"[:100]
