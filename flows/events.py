@@ -37,12 +37,14 @@ def forecast_events(
     agents: list[str] | None = None,
     ensemble_method: str | None = None,
     as_of: dt.date | None = None,
+    use_question_dates: bool = False,
     config_file: str | None = None,
 ) -> list[dict[str, Any]]:
     """Forecast every question with every agent; one stored, plotted result per question.
 
     Parameters are what a person picks in the UI; secrets never travel as parameters (they come from the
-    worker's environment through the settings).
+    worker's environment through the settings). Each question is forecast as of `as_of` (default today), or
+    as of its own `forecast_date` when `use_question_dates` is set (evaluation: no later knowledge leaks in).
     """
     settings = load_settings(config_file)
     prepare_environment(settings)
@@ -58,7 +60,8 @@ def forecast_events(
     start_run_task(settings, run_id, flow_run.get_id(), method, [s.name for s in specs])
     logger.info("run %s: %d question(s) x %d agent(s), ensemble %s", run_id, len(qs), len(specs), method)
 
-    reasoning = {q.id: reasoning_task(settings, q, today) for q in qs} if settings.logic.model else {}
+    day = {q.id: (q.forecast_date if use_question_dates and q.forecast_date else today) for q in qs}
+    reasoning = {q.id: reasoning_task(settings, q, day[q.id]) for q in qs} if settings.logic.model else {}
     forecasts: dict[str, list] = {q.id: [] for q in qs}
     groups = group_by_model(specs)
     for index, (model_key, group) in enumerate(groups.items()):
@@ -66,14 +69,14 @@ def forecast_events(
             logger.info("model %s: question %d/%d", model_key, n, len(qs))
             for spec in group:
                 forecasts[q.id].append(
-                    agent_forecast_task(settings, spec.name, q, today, reasoning=reasoning.get(q.id)))
+                    agent_forecast_task(settings, spec.name, q, day[q.id], reasoning=reasoning.get(q.id)))
         if index < len(groups) - 1:
             release_model_task(model_key)
 
     results = []
     for q in qs:
         ensemble = ensemble_task(settings, q.id, forecasts[q.id], method)
-        result = QuestionResult(q, today, tuple(forecasts[q.id]), ensemble)
+        result = QuestionResult(q, day[q.id], tuple(forecasts[q.id]), ensemble)
         persist_task(settings, run_id, result)
         plot_task(settings, q.id)
         results.append(summary(result, run_id))
