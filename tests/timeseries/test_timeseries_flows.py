@@ -1,0 +1,86 @@
+"""The real Prefect flows on AirPassengers with the tiny checkpoint: stored rows, plots, artifacts, errors."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from prefect.artifacts import Artifact
+
+from forecaster.db import open_database
+from forecaster.errors import InputError
+from forecaster.timeseries.storage import read_forecasts, read_metrics
+
+from .known_scores import BASELINE_MAPE_1960
+
+pytestmark = pytest.mark.slow
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_forecast_flow_stores_every_step_and_level_of_1961(forecast_run):
+    rows = read_forecasts(forecast_run["database_path"], forecast_run["run_id"])
+    assert len(rows) == 12 * 3
+    assert set(rows["series_id"]) == {"AirPassengers"}
+    assert set(rows["quantile_level"]) == {0.1, 0.5, 0.9}
+    assert rows["timestamp"].min() == "1961-01-31T00:00:00" and rows["timestamp"].max() == "1961-12-31T00:00:00"
+    median = rows[rows.quantile_level == 0.5]
+    assert (median["value"] == median["mean"]).all()
+
+
+def test_forecast_flow_records_the_run(forecast_run):
+    db = open_database(forecast_run["database_path"])
+    run = db["ts_runs"].get(forecast_run["run_id"])
+    db.close()
+    assert (run["kind"], run["backend"], run["horizon"], run["n_series"]) == ("forecast", "in-process", 12, 1)
+
+
+def test_forecast_flow_draws_a_fan_chart_per_series(forecast_run):
+    [plot] = forecast_run["plots"]
+    assert plot.endswith("AirPassengers.png")
+    with open(plot, "rb") as handle:
+        assert handle.read(8) == PNG_MAGIC
+
+
+def test_forecast_flow_publishes_the_fan_chart_as_an_artifact(forecast_run):
+    artifact = Artifact.get("ts-fan-charts")
+    assert artifact is not None and "data:image/png;base64," in artifact.data
+
+
+def test_a_bad_file_fails_the_flow_with_the_rule_and_writes_nothing(prefect_server, ts_settings, tmp_path):
+    from flows.timeseries import forecast_series_flow
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,timestamp,target\n" + "".join(f"a,2024-01-0{d},{d}\n" for d in (1, 2, 2, 3, 4, 5)))
+    with pytest.raises(InputError, match=r"series 'a': duplicate timestamp"):
+        forecast_series_flow(str(bad), ts_settings, str(tmp_path / "f.db"), str(tmp_path / "plots"), horizon=3)
+    assert not (tmp_path / "f.db").exists()
+    assert not (tmp_path / "plots").exists()
+
+
+def test_backtest_flow_reproduces_the_baselines_mape_on_1960(backtest_run):
+    mape = {row["model"]: row["mape"] for row in backtest_run["summary"]}
+    for model, expected in BASELINE_MAPE_1960.items():
+        assert mape[model] == pytest.approx(expected, abs=1e-3)
+    assert math.isfinite(mape["Chronos-2"])
+
+
+def test_backtest_flow_stores_scores_and_every_models_forecasts(backtest_run):
+    metrics = read_metrics(backtest_run["database_path"], backtest_run["run_id"])
+    assert sorted(metrics["model"]) == sorted(["Chronos-2", *BASELINE_MAPE_1960])
+    stored = metrics.set_index("model")["mape"]
+    for row in backtest_run["summary"]:
+        assert stored[row["model"]] == pytest.approx(row["mape"])
+    rows = read_forecasts(backtest_run["database_path"], backtest_run["run_id"])
+    assert len(rows) == 4 * 12 * 3
+    assert rows["timestamp"].min() == "1960-01-31T00:00:00"
+
+
+def test_backtest_flow_prints_a_table_and_draws_its_charts(backtest_run):
+    assert backtest_run["table"].splitlines()[0] == "| model | MASE | MAPE % | wQL |"
+    assert "| AutoARIMA | " in backtest_run["table"]
+    assert len(backtest_run["plots"]) == 2
+    for plot in backtest_run["plots"]:
+        with open(plot, "rb") as handle:
+            assert handle.read(8) == PNG_MAGIC
+    assert "AutoARIMA" in Artifact.get("ts-backtest-scores").data
