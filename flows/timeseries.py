@@ -18,7 +18,9 @@ from tasks.timeseries import (
 
 
 def _model_name(settings: TimeSeriesSettings) -> str:
-    return settings.server_model or settings.model_path if settings.server_url else settings.model_path
+    if settings.server_url:
+        return settings.server_model or settings.model_path
+    return settings.model_path
 
 
 @flow(name="timeseries-forecast")
