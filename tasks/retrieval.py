@@ -17,6 +17,7 @@ from forecaster.errors import ForecasterError
 from forecaster.retrieval import RetrievalResult, SourceResult, enabled_sources
 from forecaster.retrieval.passage import SourceFailure, describe_failure
 from forecaster.retrieval.retrieve import SOURCES, combine
+from forecaster.retrieval.store import RetrievalStore
 from forecaster.settings import RetrievalSettings
 
 
@@ -67,9 +68,19 @@ def rank_context(question_text: str, outcomes: dict, settings: RetrievalSettings
         db.close()
 
 
+def _prepare_store(db_path: str | Path) -> None:
+    # Switching to WAL and creating tables take exclusive locks: do it once, before tasks run side by side.
+    db = open_database(db_path)
+    try:
+        RetrievalStore(db)
+    finally:
+        db.close()
+
+
 def retrieve_context(question_text: str, settings: RetrievalSettings, db_path: str | Path, *,
                      as_of: date | None = None) -> RetrievalResult:
     """Inside a flow: every enabled source as its own retried task, then ranking. Never raises."""
+    _prepare_store(db_path)
     delays = retry_delays(settings)
     futures = {
         name: SOURCE_TASKS[name]
