@@ -15,6 +15,9 @@ from forecaster.timeseries.series import Forecast, Series
 
 log = logging.getLogger(__name__)
 
+# The /pooling schema accepts 1-1024 inputs per request.
+MAX_INPUTS_PER_REQUEST = 1024
+
 
 class ForecastBackend(Protocol):
     """Anything that turns validated series into quantile forecasts."""
@@ -77,10 +80,14 @@ class PoolingBackend:
             "batch_size": self.batch_size,
             "cross_learning": self.cross_learning,
         }
-        predictions = _predictions(self.client.forecast([request_input(s) for s in series], parameters))
-        if len(predictions) != len(series):
-            raise RuntimeError(f"/pooling answered {len(predictions)} predictions for {len(series)} series")
-        return [_from_prediction(s, p, quantile_levels) for s, p in zip(series, predictions)]
+        forecasts: list[Forecast] = []
+        for start in range(0, len(series), MAX_INPUTS_PER_REQUEST):
+            chunk = series[start: start + MAX_INPUTS_PER_REQUEST]
+            predictions = _predictions(self.client.forecast([request_input(s) for s in chunk], parameters))
+            if len(predictions) != len(chunk):
+                raise RuntimeError(f"/pooling answered {len(predictions)} predictions for {len(chunk)} series")
+            forecasts += [_from_prediction(s, p, quantile_levels) for s, p in zip(chunk, predictions)]
+        return forecasts
 
 
 def request_input(series: Series) -> dict:
