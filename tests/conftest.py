@@ -1,0 +1,76 @@
+"""Session-wide fixtures: one Prefect test server, one vLLM engine on the demo model, isolated data dirs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from forecaster.settings import PROJECT_ROOT, Settings, load_settings
+
+DEMO_MODEL = "smollm2-135m"
+# float32 so the engine's log-probabilities can be compared with a transformers forward pass.
+TEST_ENV = {
+    "FORECASTER_VLLM__DTYPE": "float32",
+    "FORECASTER_RETRIEVAL__WIKIPEDIA_ENABLED": "false",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_environment(tmp_path_factory) -> Iterator[None]:
+    """Keep Prefect, vLLM caches and our data out of the user's home and the repo's data/."""
+    saved = dict(os.environ)
+    os.environ.update(TEST_ENV)
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
+    os.environ["FORECASTER_DATA_DIR"] = str(tmp_path_factory.mktemp("session-data"))
+    os.chdir(PROJECT_ROOT)  # model paths in config/ are relative to the project root
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def prefect_server(test_environment) -> Iterator[None]:
+    """One real temporary Prefect server for the whole test run."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """A fresh data dir (SQLite file, plots, logs) for one test, seen by flows through the environment."""
+    monkeypatch.setenv("FORECASTER_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def settings(data_dir) -> Settings:
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+def engine_settings(test_environment) -> Settings:
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+def workbench(engine_settings):
+    """The process's workbench with the demo model's engine started once for the session."""
+    from forecaster.runtime import prepare_environment
+    from forecaster.workbench import WORKBENCH
+
+    prepare_environment(engine_settings)
+    WORKBENCH.scorer(engine_settings, DEMO_MODEL)
+    yield WORKBENCH
+    WORKBENCH.engines.release_all()
+
+
+@pytest.fixture(scope="session")
+def scorer(workbench, engine_settings):
+    return workbench.scorer(engine_settings, DEMO_MODEL)
