@@ -90,7 +90,7 @@ class ForecastStore:
         self.db.executescript(SCHEMA)
 
     def start_run(self, run_id: str, flow_run_id: str | None, ensemble_method: str, agents: Sequence[str]) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute(
                 "INSERT OR IGNORE INTO runs (id, started_at, status, flow_run_id, ensemble_method, agents) "
                 "VALUES (?, ?, 'running', ?, ?, ?)",
@@ -98,13 +98,13 @@ class ForecastStore:
             )
 
     def finish_run(self, run_id: str, status: str) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute("UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", [_now(), status, run_id])
 
     def save_question(self, run_id: str, result: QuestionResult) -> None:
         """Write the question and all its forecasts of this run atomically; a retry replaces, never duplicates."""
         q, now = result.question, _now()
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute(
                 "INSERT INTO questions (id, text, background, resolution_criteria, resolution_date, forecast_date,"
                 " source, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"

@@ -1,0 +1,33 @@
+"""Forecast records built from plain numbers, for store and report tests that need no model."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from forecaster.agents import AgentForecast
+from forecaster.distribution import Distribution
+from forecaster.ensemble import EnsembleForecast, ensemble_forecast
+from forecaster.questions import Question
+from forecaster.settings import EnsembleSettings
+from forecaster.store import QuestionResult
+
+
+def agent_forecast(question_id: str, agent: str, peak: int) -> AgentForecast:
+    probs = [0.0] * 101
+    probs[peak] = 1.0
+    dist = Distribution(tuple(probs))
+    return AgentForecast(question_id, agent, "smollm2-135m", "plain", 1.0, dist.probs, dist.mean, dist.median,
+                         dist.mode, dist.entropy_bits, 0.2, False, "prompt text")
+
+
+def question_result(question_id: str = "q-1", peaks: tuple[int, ...] = (20, 40)) -> QuestionResult:
+    question = Question(question_id, f"Will {question_id} happen?", dt.date(2027, 6, 30))
+    forecasts = tuple(agent_forecast(question_id, f"agent-{i}", p) for i, p in enumerate(peaks))
+    return QuestionResult(question, dt.date(2026, 11, 23), forecasts,
+                          ensemble_forecast(question_id, forecasts, EnsembleSettings()))
+
+
+def with_ensemble_probability(result: QuestionResult, probability: float) -> QuestionResult:
+    e = result.ensemble
+    return QuestionResult(result.question, result.as_of, result.agent_forecasts,
+                          EnsembleForecast(e.question_id, e.method, probability, e.agents))

@@ -1,0 +1,76 @@
+"""Questions files: YAML and JSONL, ForecastBench fields, errors that name file, line and field."""
+
+import datetime as dt
+
+import pytest
+
+from forecaster.errors import InputError
+from forecaster.questions import load_questions, question_id
+from forecaster.settings import PROJECT_ROOT
+
+DEV_FILE = PROJECT_ROOT.parent / "shared" / "data" / "forecastbench-2024-07-21-dev.jsonl"
+
+
+def test_forecastbench_dev_file_loads_with_its_fields():
+    if not DEV_FILE.is_file():
+        pytest.skip("shared/ data not beside the checkout")
+    questions = load_questions(DEV_FILE)
+    assert len(questions) == 73
+    first = questions[0]
+    assert first.id == "TPkEjiNb1wVCIGFnPcDD"
+    assert first.forecast_date == dt.date(2024, 7, 21)
+    assert first.source == "manifold"
+
+
+def test_yaml_file_with_questions_key(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text("questions:\n  - question: Will X happen by 2027-06-30?\n    resolution_date: 2027-06-30\n")
+    (q,) = load_questions(path)
+    assert q.text == "Will X happen by 2027-06-30?"
+    assert q.resolution_date == dt.date(2027, 6, 30)
+
+
+def test_question_without_id_gets_a_stable_id_from_its_text():
+    assert question_id("Will X  happen?") == question_id("will x happen?")
+
+
+def test_missing_question_field_names_file_line_and_field(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"question": "Fine?"}\n{"background": "no question here"}\n')
+    with pytest.raises(InputError, match=r"q\.jsonl:2: field 'question' is required"):
+        load_questions(path)
+
+
+def test_bad_date_names_the_field(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"question": "A?", "resolution_date": "next year"}\n')
+    with pytest.raises(InputError, match=r":1: field 'resolution_date' must be a date"):
+        load_questions(path)
+
+
+def test_invalid_json_names_the_line(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"question": "A?"}\n{"question": \n')
+    with pytest.raises(InputError, match=r"q\.jsonl:2: not valid JSON"):
+        load_questions(path)
+
+
+def test_unknown_field_is_rejected(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text("- question: A?\n  probabilty: 3\n")
+    with pytest.raises(InputError, match=r"question #1: unknown field\(s\) \['probabilty'\]"):
+        load_questions(path)
+
+
+def test_duplicate_ids_are_rejected(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": "a", "question": "A?"}\n{"id": "a", "question": "B?"}\n')
+    with pytest.raises(InputError, match="'id' must be unique"):
+        load_questions(path)
+
+
+def test_unsupported_extension_is_rejected(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text("question\nA?\n")
+    with pytest.raises(InputError, match=r"must be \.jsonl, \.yaml or \.yml"):
+        load_questions(path)
