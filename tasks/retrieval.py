@@ -6,10 +6,12 @@ the result's `failures` (and logged), and the question goes on without it; it ne
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 
 from prefect import get_run_logger, task
+from prefect.exceptions import MissingContextError
 from prefect.cache_policies import NO_CACHE
 
 from forecaster.db import open_database
@@ -19,6 +21,13 @@ from forecaster.retrieval.passage import SourceFailure, describe_failure
 from forecaster.retrieval.retrieve import SOURCES, combine
 from forecaster.retrieval.store import RetrievalStore
 from forecaster.settings import RetrievalSettings
+
+
+def _logger():
+    try:
+        return get_run_logger()
+    except MissingContextError:  # called outside a flow or task run
+        return logging.getLogger(__name__)
 
 
 def _transient(task, task_run, state) -> bool:
@@ -97,8 +106,8 @@ def retrieve_context(question_text: str, settings: RetrievalSettings, db_path: s
     try:
         result = rank_context(question_text, outcomes, settings, str(db_path))
     except Exception as exc:  # ranking guards itself; this is the last line of defence
-        get_run_logger().warning("retrieval failed entirely: %s", exc)
+        _logger().warning("retrieval failed entirely: %s", exc)
         return RetrievalResult(failures=[SourceFailure("retrieval", describe_failure(exc))])
     for failure in result.failures:
-        get_run_logger().warning("retrieval: %s gave no context: %s", failure.source, failure.reason)
+        _logger().warning("retrieval: %s gave no context: %s", failure.source, failure.reason)
     return result
