@@ -1,0 +1,89 @@
+"""Evaluation flow: record a file's outcomes, forecast its questions as of their own dates, score and publish."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from prefect import flow, get_run_logger
+
+from flows.events import forecast_events
+from forecaster.errors import InputError
+from forecaster.logging_setup import configure_logging
+from forecaster.runtime import prepare_environment
+from forecaster.scoring.learned import WEIGHTED_NAME
+from forecaster.scoring.report import BASE_RATE_NAME, CONSTANT_NAME, MARKET_NAME, ScoringOptions
+from forecaster.settings import load_settings
+from tasks.evaluate import (
+    import_outcomes_task,
+    market_task,
+    plots_task,
+    publish_scores_task,
+    resolved_questions_task,
+    rows_task,
+    run_forecasts_task,
+    store_scores_task,
+    summarise_task,
+)
+from tasks.events import load_questions_task
+
+
+@flow(name="evaluate", log_prints=True)
+def evaluate(
+    questions_file: str,
+    agents: list[str] | None = None,
+    run_id: str | None = None,
+    learned_split: Literal["kfold", "time"] = "kfold",
+    n_folds: int = 5,
+    n_resamples: int = 2000,
+    config_file: str | None = None,
+) -> dict[str, Any]:
+    """Score every agent, ensemble method and baseline on the file's resolved questions.
+
+    Each question is forecast (in a forecast-events subflow) as of its own `forecast_date`, unless `run_id`
+    names an earlier run whose stored forecasts are scored instead. The scores table is stored under the run's id.
+    """
+    settings = load_settings(config_file)
+    prepare_environment(settings)
+    configure_logging(settings)
+    logger = get_run_logger()
+
+    questions = load_questions_task(questions_file, None)
+    n_outcomes, n_market = import_outcomes_task(settings, questions_file)
+    logger.info("recorded %d outcome(s) and %d market probability(ies) from %s", n_outcomes, n_market,
+                questions_file)
+    split, resolutions = resolved_questions_task(settings, questions)
+    if split.unresolved:
+        logger.warning("%d question(s) have no recorded outcome and are not evaluated: %s",
+                       len(split.unresolved), ", ".join(split.unresolved[:10]))
+    if not split.resolved:
+        raise InputError(f"{questions_file}: no question has a recorded outcome (give outcomes in the file "
+                         "or record them with `forecaster resolve`)")
+
+    if run_id is None:
+        summaries = forecast_events(
+            questions=[q.to_record() for q in split.resolved], agents=agents, use_question_dates=True,
+            config_file=config_file)
+        run_id = summaries[0]["run_id"]
+    forecasts = run_forecasts_task(settings, run_id)
+    rows = rows_task(settings, forecasts, split.resolved, resolutions, learned_split, n_folds)
+    market = market_task(settings, split.resolved)
+
+    options = ScoringOptions(n_resamples=n_resamples)
+    summary = summarise_task(rows, market, options)
+    store_scores_task(settings, run_id, summary.table)
+    publish_scores_task(run_id, summary.table, options.confidence)
+    agent_names = sorted({r.agent_or_method for r in rows if r.kind == "agent"})
+    method = settings.ensemble.method
+    plotted = [*agent_names, method, f"{method}+platt", f"{method}+extremize", WEIGHTED_NAME,
+               MARKET_NAME, CONSTANT_NAME, BASE_RATE_NAME]
+    plots = plots_task(settings, run_id, rows, market, plotted, options.base_rate)
+    print(summary.text)
+    return {
+        "evaluation_id": run_id,
+        "run_id": run_id,
+        "questions": len({r.question_id for r in rows}),
+        "unresolved": split.unresolved,
+        "text": summary.text,
+        "scores": [row.as_record() for row in summary.table],
+        "plots": {"calibration": str(plots.calibration), "brier_over_time": str(plots.brier_over_time)},
+    }

@@ -1,0 +1,39 @@
+"""Renderings of an evaluation for Prefect artifacts: the scores table in markdown and PNGs as data URIs."""
+
+from __future__ import annotations
+
+import base64
+import math
+from pathlib import Path
+from typing import Sequence
+
+from forecaster.scoring.report import ScoreRow
+
+
+def _num(x: float) -> str:
+    return "nan" if math.isnan(x) else f"{x:.3f}"
+
+
+def scores_markdown(table: Sequence[ScoreRow], confidence: float = 0.95) -> str:
+    """One markdown table per scope: Brier and log score with intervals, and the Brier decomposition."""
+    pct = f"{confidence:.0%}"
+    header = ["kind", "agent / method", "n", "Brier", f"Brier {pct} CI", "log", f"log {pct} CI",
+              "reliability", "resolution", "uncertainty"]
+    blocks: list[str] = []
+    scope = None
+    for row in table:
+        if row.scope != scope:
+            scope = row.scope
+            blocks += ["", f"**{scope}**", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        cells = [row.kind, row.name.replace("|", "\\|"), str(row.n), _num(row.brier),
+                 f"[{_num(row.brier_ci.low)}, {_num(row.brier_ci.high)}]", _num(row.log),
+                 f"[{_num(row.log_ci.low)}, {_num(row.log_ci.high)}]", _num(row.brier_reliability),
+                 _num(row.brier_resolution), _num(row.brier_uncertainty)]
+        blocks.append("| " + " | ".join(cells) + " |")
+    return "\n".join(blocks).strip()
+
+
+def image_markdown(path: Path, title: str) -> str:
+    """A PNG embedded as a base64 data URI, so the artifact needs no file server."""
+    data = base64.b64encode(Path(path).read_bytes()).decode()
+    return f"![{title}](data:image/png;base64,{data})"

@@ -1,0 +1,144 @@
+"""What an evaluation scores: one run's stored agent forecasts of resolved questions, turned into scoring rows for
+every agent, every ensemble method and the learned (out-of-fold) ensembles, plus the market as of each question's
+forecast date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Mapping, Sequence
+
+import sqlite_utils
+
+from forecaster.ensemble import METHODS, combine
+from forecaster.errors import InputError
+from forecaster.questions import Question
+from forecaster.resolutions import Resolution
+from forecaster.resolutions_store import MARKET_PROBABILITIES, ensure_tables
+from forecaster.scoring.learned import learned_ensemble_rows
+from forecaster.scoring.report import ForecastRow
+from forecaster.settings import EnsembleSettings
+
+
+@dataclass(frozen=True)
+class StoredForecast:
+    """One agent's stored forecast of one question in one run."""
+
+    question_id: str
+    agent: str
+    probability: float
+    weight: float
+    as_of: dt.date
+
+
+@dataclass(frozen=True)
+class ResolvedSet:
+    """The questions of a file split into those with a recorded outcome and those without."""
+
+    resolved: list[Question]
+    unresolved: list[str]
+
+
+def file_has_outcomes(path: str | Path) -> bool:
+    """Whether a JSONL questions file carries outcomes (then it is also imported as a resolutions file)."""
+    path = Path(path)
+    if path.suffix.lower() != ".jsonl":
+        return False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line) if line.strip() else None
+        except json.JSONDecodeError:
+            continue  # the resolutions reader reports it with file and line
+        if isinstance(record, dict) and "outcome" in record:
+            return True
+    return False
+
+
+def split_resolved(questions: Sequence[Question], resolutions: Mapping[str, Resolution]) -> ResolvedSet:
+    """Resolved questions (each must have a forecast_date to be forecast as of) and the ids of the others."""
+    resolved, unresolved = [], []
+    for q in questions:
+        if q.id not in resolutions:
+            unresolved.append(q.id)
+            continue
+        if q.forecast_date is None:
+            raise InputError(f"question {q.id!r}: field 'forecast_date' is required for evaluation "
+                             "(each question is forecast as of that date, so no later knowledge leaks in)")
+        resolved.append(q)
+    return ResolvedSet(resolved, unresolved)
+
+
+def run_forecasts(db: sqlite_utils.Database, run_id: str) -> list[StoredForecast]:
+    """Every agent forecast stored by one run, in question and agent order."""
+    rows = db.execute(
+        "SELECT question_id, agent, probability, weight, as_of FROM agent_forecasts WHERE run_id = ?"
+        " ORDER BY question_id, agent", [run_id]).fetchall()
+    return [StoredForecast(q, a, float(p), float(w), dt.date.fromisoformat(d)) for q, a, p, w, d in rows]
+
+
+def market_as_of(db: sqlite_utils.Database, questions: Sequence[Question]) -> dict[str, float]:
+    """Each question's latest recorded market probability on or before its forecast date."""
+    ensure_tables(db)
+    market = {}
+    for q in questions:
+        day = (q.forecast_date or dt.date.max).isoformat()
+        row = db.execute(
+            f"SELECT probability FROM {MARKET_PROBABILITIES} WHERE question_id = ? AND as_of <= ?"
+            " ORDER BY as_of DESC LIMIT 1", [q.id, day]).fetchone()
+        if row is not None:
+            market[q.id] = float(row[0])
+    return market
+
+
+def _row(q: Question, resolution: Resolution, name: str, probability: float, kind: str,
+         as_of: dt.date) -> ForecastRow:
+    return ForecastRow(q.id, q.source, name, probability, resolution.outcome, resolution.resolution_date,
+                       kind, as_of)  # type: ignore[arg-type]
+
+
+def _by_question(forecasts: Sequence[StoredForecast]) -> dict[str, list[StoredForecast]]:
+    grouped: dict[str, list[StoredForecast]] = {}
+    for f in forecasts:
+        grouped.setdefault(f.question_id, []).append(f)
+    return grouped
+
+
+def agent_and_ensemble_rows(
+    forecasts: Sequence[StoredForecast],
+    questions: Sequence[Question],
+    resolutions: Mapping[str, Resolution],
+    ensemble: EnsembleSettings,
+) -> list[ForecastRow]:
+    """A row per agent and per ensemble method (pooled with the agents' weights) for each resolved question."""
+    grouped = _by_question(forecasts)
+    rows: list[ForecastRow] = []
+    for q in questions:
+        members = grouped.get(q.id, [])
+        if not members or q.id not in resolutions:
+            continue
+        resolution, as_of = resolutions[q.id], members[0].as_of
+        rows += [_row(q, resolution, f.agent, f.probability, "agent", as_of) for f in members]
+        probs, weights = [f.probability for f in members], [f.weight for f in members]
+        for method in METHODS:
+            p = combine(probs, method, weights, ensemble.trim_fraction, ensemble.extremize_factor)
+            rows.append(_row(q, resolution, method, p, "ensemble", as_of))
+    return rows
+
+
+def evaluation_rows(
+    forecasts: Sequence[StoredForecast],
+    questions: Sequence[Question],
+    resolutions: Mapping[str, Resolution],
+    ensemble: EnsembleSettings,
+    learned_split: Literal["kfold", "time"] = "kfold",
+    n_folds: int = 5,
+    seed: int = 0,
+) -> list[ForecastRow]:
+    """Agent and ensemble rows, plus Platt / extremized / score-weighted rows on the configured method, each
+    question's value fitted only on other questions (or on earlier-resolved ones for the time split)."""
+    rows = agent_and_ensemble_rows(forecasts, questions, resolutions, ensemble)
+    if not rows:
+        raise InputError("no stored forecast of a resolved question in this run: nothing to score")
+    return rows + learned_ensemble_rows(rows, ensemble.method, learned_split, n_folds, seed)

@@ -1,0 +1,102 @@
+"""Prefect tasks for the evaluate flow: thin wrappers adding retries, names and artifacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, Mapping, Sequence
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from forecaster.db import open_database
+from forecaster.evaluation_report import image_markdown, scores_markdown
+from forecaster.evaluation_rows import (
+    ResolvedSet,
+    StoredForecast,
+    evaluation_rows,
+    file_has_outcomes,
+    market_as_of,
+    run_forecasts,
+    split_resolved,
+)
+from forecaster.questions import Question
+from forecaster.resolutions import Resolution
+from forecaster.resolutions_store import import_file, load_resolutions
+from forecaster.scoring.plots import PlotPaths, write_plots
+from forecaster.scoring.report import ForecastRow, ScoreRow, ScoringOptions
+from forecaster.scoring.scores_store import save_scores
+from forecaster.scoring.summary import ScoringSummary, summarise
+from forecaster.settings import Settings
+from tasks.events import artifact_key
+
+DB_TASK = dict(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1)
+
+
+@task(name="import-outcomes", **DB_TASK)
+def import_outcomes_task(settings: Settings, questions_file: str) -> tuple[int, int]:
+    """Record the file's outcomes and market probabilities, if it carries them (all or nothing)."""
+    if not file_has_outcomes(questions_file):
+        return 0, 0
+    return import_file(open_database(settings.database_path), questions_file)
+
+
+@task(name="resolved-questions", **DB_TASK)
+def resolved_questions_task(settings: Settings, questions: Sequence[Question]) -> tuple[ResolvedSet, dict[str, Resolution]]:
+    """The questions with a recorded outcome, and those outcomes."""
+    resolutions = load_resolutions(open_database(settings.database_path))
+    split = split_resolved(questions, resolutions)
+    return split, {q.id: resolutions[q.id] for q in split.resolved}
+
+
+@task(name="read-run-forecasts", **DB_TASK)
+def run_forecasts_task(settings: Settings, run_id: str) -> list[StoredForecast]:
+    return run_forecasts(open_database(settings.database_path), run_id)
+
+
+@task(name="market-probabilities", **DB_TASK)
+def market_task(settings: Settings, questions: Sequence[Question]) -> dict[str, float]:
+    return market_as_of(open_database(settings.database_path), questions)
+
+
+@task(name="scoring-rows", cache_policy=NO_CACHE)
+def rows_task(settings: Settings, forecasts: Sequence[StoredForecast], questions: Sequence[Question],
+              resolutions: Mapping[str, Resolution], learned_split: Literal["kfold", "time"],
+              n_folds: int) -> list[ForecastRow]:
+    return evaluation_rows(forecasts, questions, resolutions, settings.ensemble, learned_split, n_folds)
+
+
+@task(name="score-table", cache_policy=NO_CACHE)
+def summarise_task(rows: Sequence[ForecastRow], market: Mapping[str, float],
+                   options: ScoringOptions) -> ScoringSummary:
+    return summarise(rows, market, None, options)
+
+
+@task(name="store-scores", **DB_TASK)
+def store_scores_task(settings: Settings, evaluation_id: str, table: Sequence[ScoreRow]) -> int:
+    return save_scores(open_database(settings.database_path), evaluation_id, table)
+
+
+@task(name="evaluation-plots", cache_policy=NO_CACHE, retries=1)
+def plots_task(settings: Settings, evaluation_id: str, rows: Sequence[ForecastRow], market: Mapping[str, float],
+               names: Sequence[str], base_rate: str) -> PlotPaths:
+    """Calibration and Brier-over-time PNGs under plots/evaluations/, also as markdown artifacts."""
+    paths = write_plots(rows, evaluations_dir(settings), market, names, base_rate, prefix=f"{evaluation_id}-")
+    for kind, path in (("calibration", paths.calibration), ("brier-over-time", paths.brier_over_time)):
+        create_markdown_artifact(key=artifact_key(f"evaluation-{kind}", evaluation_id),
+                                 markdown=image_markdown(path, f"{kind} of {evaluation_id}"),
+                                 description=f"{kind.replace('-', ' ').capitalize()} of evaluation {evaluation_id}")
+    return paths
+
+
+@task(name="publish-scores", cache_policy=NO_CACHE)
+def publish_scores_task(evaluation_id: str, table: Sequence[ScoreRow], confidence: float) -> str:
+    markdown = scores_markdown(table, confidence)
+    create_markdown_artifact(key=artifact_key("evaluation-scores", evaluation_id), markdown=markdown,
+                             description=f"Scores of evaluation {evaluation_id}")
+    return markdown
+
+
+def evaluations_dir(settings: Settings) -> Path:
+    """Where evaluation plots go."""
+    return Path(settings.plots_dir) / "evaluations"
