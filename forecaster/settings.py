@@ -135,6 +135,29 @@ class TimeSeriesSettings(BaseModel):
     backtest_windows: int = Field(1, ge=1)
 
 
+class ServerSettings(BaseModel):
+    """A running vLLM OpenAI-compatible server that scores instead of an in-process engine."""
+
+    base_url: str = "http://127.0.0.1:8000"
+    # The name the server was started with (--served-model-name), sent as "model" in each request.
+    model: str
+    # Configured model keys this server answers for; empty: every model.
+    serves: list[str] = Field(default_factory=list)
+    # Tokenizer folder or id (default: the model's own `tokenizer` or `path`).
+    tokenizer: str | None = None
+    api_key: SecretStr | None = None
+    connect_timeout_s: float = Field(10.0, gt=0)
+    request_timeout_s: float = Field(300.0, gt=0)
+    # Connection errors and 5xx answers are retried with doubling waits, so a restarted server is waited for.
+    retries: int = Field(10, ge=0)
+    retry_backoff_s: float = Field(1.0, ge=0)
+    retry_max_backoff_s: float = Field(30.0, ge=0)
+    # KV-cache block length the server runs with (default: vllm.block_size, else 16).
+    block_size: int | None = Field(None, ge=1)
+    # Prompts sent in one /v1/completions request.
+    max_prompts_per_request: int = Field(128, ge=1)
+
+
 class Settings(BaseSettings):
     """Everything a run needs; built once at the edge and passed down."""
 
@@ -155,6 +178,8 @@ class Settings(BaseSettings):
     logprob_cache_size: int = 4096
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     timeseries: TimeSeriesSettings = Field(default_factory=TimeSeriesSettings)
+    # Server mode: agents score over HTTP against this vLLM server; None keeps in-process engines.
+    server: ServerSettings | None = None
 
     data_dir: Path = Path("data")
     database_path: Path | None = None

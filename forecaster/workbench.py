@@ -8,6 +8,7 @@ from typing import Sequence
 from forecaster.agents import Agent, LogicWriter
 from forecaster.errors import ConfigError
 from forecaster.llm.engine import ENGINES, EngineRegistry
+from forecaster.llm.http_scorer import HTTP_SCORERS, uses_server
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.llm.readout import DistributionReader
 from forecaster.llm.scorer import TokenScorer
@@ -22,10 +23,15 @@ class Workbench:
         self._readers: dict[str, DistributionReader] = {}
 
     def scorer(self, settings: Settings, model_key: str) -> TokenScorer:
+        if uses_server(settings, model_key):
+            return HTTP_SCORERS.scorer(settings, model_key)
         return self.engines.scorer(settings, model_key)
 
     def reader(self, settings: Settings, model_key: str) -> DistributionReader:
-        key = json.dumps([model_key, settings.readout.model_dump(), settings.logprob_cache_size], sort_keys=True)
+        # The scorer's identity is in the key: server mode and in-process readers of one model never mix.
+        backend = id(self.scorer(settings, model_key))
+        key = json.dumps([model_key, settings.readout.model_dump(), settings.logprob_cache_size, backend],
+                         sort_keys=True)
         if key not in self._readers:
             self._readers[key] = DistributionReader(
                 self.scorer(settings, model_key),

@@ -1,0 +1,193 @@
+"""Server mode: the TokenScorer protocol over a running vLLM OpenAI-compatible server.
+
+The read-out asks only for chosen next-token log-probabilities, which vLLM's /v1/completions gives through
+its `logprob_token_ids` extension on token-id prompts, so the same digit-trie read-out runs unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Callable, Sequence
+
+import httpx
+
+from forecaster.errors import ForecasterError
+from forecaster.llm.scorer import NextTokenQuery
+from forecaster.settings import ServerSettings, Settings
+
+log = logging.getLogger(__name__)
+
+# vLLM caps `logprob_token_ids` per request (MAX_LOGPROB_TOKEN_IDS).
+MAX_IDS_PER_REQUEST = 128
+DEFAULT_BLOCK_SIZE = 16
+TOKEN_ID_PREFIX = "token_id:"
+
+
+class ServerError(ForecasterError):
+    """The vLLM server refused a request, or stayed unreachable through every retry."""
+
+
+class HTTPScorer:
+    """Scores next tokens and writes text with a vLLM server over HTTP."""
+
+    def __init__(self, server: ServerSettings, model_key: str, tokenizer: Any, block_size: int,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.server = server
+        self.model_key = model_key
+        self.tokenizer = tokenizer
+        self.block_size = block_size
+        self._sleep = sleep
+        headers = {}
+        if server.api_key is not None:
+            headers["Authorization"] = f"Bearer {server.api_key.get_secret_value()}"
+        self._client = httpx.Client(
+            base_url=server.base_url.rstrip("/"), headers=headers,
+            timeout=httpx.Timeout(server.request_timeout_s, connect=server.connect_timeout_s))
+
+    def health(self) -> None:
+        """Wait (with the retry policy) until the server's /health answers 200."""
+        self._request("GET", "/health")
+
+    def next_token_logprobs(self, queries: Sequence[NextTokenQuery]) -> list[dict[int, float]]:
+        results: list[dict[int, float]] = [{} for _ in queries]
+        for batch in _batches(list(enumerate(queries)), self.server.max_prompts_per_request):
+            ids = sorted({t for _, q in batch for t in q.token_ids})
+            for start in range(0, len(ids), MAX_IDS_PER_REQUEST):
+                chunk = ids[start : start + MAX_IDS_PER_REQUEST]
+                steps = self._score([q.prefix_ids for _, q in batch], chunk)
+                for (i, q), step in zip(batch, steps):
+                    results[i].update({t: step[t] for t in q.token_ids if t in step})
+        for i, (query, found) in enumerate(zip(queries, results)):
+            missing = set(query.token_ids) - set(found)
+            if missing:
+                raise ServerError(f"server {self.server.base_url}: query {i} got no log-probability for "
+                                  f"token ids {sorted(missing)[:5]}")
+        return results
+
+    def generate(self, prompt_ids: Sequence[int], max_tokens: int, temperature: float) -> str:
+        body = {"model": self.server.model, "prompt": list(prompt_ids), "max_tokens": max_tokens,
+                "temperature": temperature, "seed": 0}
+        return self._request("POST", "/v1/completions", body)["choices"][0]["text"]
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _score(self, prefixes: list[tuple[int, ...]], token_ids: list[int]) -> list[dict[int, float]]:
+        """One request: the log-probability of each of `token_ids` after each prefix."""
+        body = {
+            "model": self.server.model,
+            "prompt": [list(p) for p in prefixes],
+            "max_tokens": 1,
+            "temperature": 0.0,
+            "logprobs": 1,
+            "logprob_token_ids": token_ids,
+            # Keys come back as "token_id:N": decoded strings can collide (several ids print alike).
+            "return_tokens_as_token_ids": True,
+        }
+        choices = sorted(self._request("POST", "/v1/completions", body)["choices"], key=lambda c: c["index"])
+        if len(choices) != len(prefixes):
+            raise ServerError(f"server {self.server.base_url}: {len(choices)} choices for {len(prefixes)} prompts")
+        return [_parse_step(c["logprobs"]["top_logprobs"][0]) for c in choices]
+
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """Send with retries on connection errors and 5xx; a 4xx is the caller's fault and fails at once."""
+        attempts = self.server.retries + 1
+        for attempt in range(attempts):
+            try:
+                response = self._client.request(method, path, json=body)
+            except httpx.TransportError as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+            else:
+                if response.status_code < 400:
+                    return response.json() if path != "/health" else None
+                if response.status_code < 500 and response.status_code not in (408, 429):
+                    raise ServerError(f"server {self.server.base_url}{path} answered {response.status_code}: "
+                                      f"{_error_message(response)}")
+                problem = f"HTTP {response.status_code}"
+            if attempt + 1 < attempts:
+                wait = min(self.server.retry_backoff_s * 2**attempt, self.server.retry_max_backoff_s)
+                log.warning("server %s%s: %s; retry %d/%d in %.1f s", self.server.base_url, path, problem,
+                            attempt + 1, self.server.retries, wait)
+                self._sleep(wait)
+        raise ServerError(f"server {self.server.base_url}{path} unreachable after {attempts} attempt(s): {problem}")
+
+
+class HTTPScorerRegistry:
+    """One scorer per (server, model) in this process: tokenizers take seconds to load."""
+
+    def __init__(self) -> None:
+        self._scorers: dict[tuple[str, str, str], HTTPScorer] = {}
+
+    def scorer(self, settings: Settings, model_key: str) -> HTTPScorer:
+        """The scorer for `model_key` on the configured server, health-checked when first made."""
+        server = _require_server(settings)
+        key = (server.base_url, server.model, model_key)
+        if key not in self._scorers:
+            scorer = HTTPScorer(server, model_key, load_tokenizer(settings, model_key), block_size(settings))
+            scorer.health()
+            log.info("server mode: %s scores on %s (model %s)", model_key, server.base_url, server.model)
+            self._scorers[key] = scorer
+        return self._scorers[key]
+
+    def clear(self) -> None:
+        for scorer in self._scorers.values():
+            scorer.close()
+        self._scorers.clear()
+
+
+def uses_server(settings: Settings, model_key: str) -> bool:
+    """Whether `model_key` is scored over HTTP (a server is configured and serves it)."""
+    server = settings.server
+    return server is not None and (not server.serves or model_key in server.serves)
+
+
+def load_tokenizer(settings: Settings, model_key: str) -> Any:
+    """The model's tokenizer, loaded with transformers from its folder or id."""
+    from transformers import AutoTokenizer
+
+    from forecaster.model_prep import ensure_model
+
+    server = _require_server(settings)
+    source = server.tokenizer
+    if source is None:
+        spec = settings.models[model_key]
+        source = spec.tokenizer or ensure_model(spec)
+    if source.startswith("s3://"):
+        raise ServerError(f"server.tokenizer: {model_key!r} lives at {source}; set server.tokenizer (or "
+                          f"models.{model_key}.tokenizer) to a local folder or a Hugging Face id")
+    token = settings.hf_token.get_secret_value() if settings.hf_token else None
+    return AutoTokenizer.from_pretrained(source, token=token)
+
+
+def block_size(settings: Settings) -> int:
+    server = _require_server(settings)
+    return server.block_size or settings.vllm.block_size or DEFAULT_BLOCK_SIZE
+
+
+def _require_server(settings: Settings) -> ServerSettings:
+    if settings.server is None:
+        raise ServerError("server: server mode asked for, but no [server] section is configured")
+    return settings.server
+
+
+def _parse_step(top: dict[str, float] | None) -> dict[int, float]:
+    if not top:
+        return {}
+    return {int(k[len(TOKEN_ID_PREFIX):]): float(v) for k, v in top.items() if k.startswith(TOKEN_ID_PREFIX)}
+
+
+def _batches(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _error_message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300]
+    error = body.get("error", body) if isinstance(body, dict) else body
+    return str(error.get("message", error) if isinstance(error, dict) else error)[:300]
+
+
+HTTP_SCORERS = HTTPScorerRegistry()
