@@ -19,6 +19,7 @@ from forecaster.report import forecasts_markdown
 from forecaster.settings import Settings
 from forecaster.store import ForecastStore, QuestionResult
 from forecaster.workbench import WORKBENCH
+from tasks.gpu import gpu_slot
 
 # Settings and model objects are not cache keys: the logprob cache does the reuse.
 MODEL_TASK = dict(retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
@@ -36,14 +37,16 @@ def load_questions_task(questions_file: str | None, inline: Sequence[Any] | None
 
 @task(name="write-reasoning", task_run_name="reasoning: {question.id}", **MODEL_TASK)
 def reasoning_task(settings: Settings, question: Question, today: dt.date) -> str | None:
-    writer = WORKBENCH.logic(settings)
-    return writer.reason(question, today) if writer else None
+    with gpu_slot():
+        writer = WORKBENCH.logic(settings)
+        return writer.reason(question, today) if writer else None
 
 
 @task(name="agent-forecast", task_run_name="{agent_name}: {question.id}", **MODEL_TASK)
 def agent_forecast_task(settings: Settings, agent_name: str, question: Question, today: dt.date,
                         passages: Sequence[Any] = (), reasoning: str | None = None) -> AgentForecast:
-    forecast = WORKBENCH.agent(settings, agent_name).forecast(question, today, passages, reasoning)
+    with gpu_slot():
+        forecast = WORKBENCH.agent(settings, agent_name).forecast(question, today, passages, reasoning)
     logger = get_run_logger()
     logger.info("%s on %s: P(YES)=%.3f (mass on numbers %.3g%s)", agent_name, question.id, forecast.probability,
                 forecast.mass, ", LOW" if forecast.low_mass else "")
