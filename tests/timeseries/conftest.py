@@ -1,10 +1,11 @@
-"""Built once per session: the tiny random Chronos-2 checkpoint, the demo CSV, a Prefect server, flow runs."""
+"""Built once per session: the tiny random Chronos-2 checkpoint, the demo CSV, flow runs.
+
+The Prefect server (`prefect_server`) is the session one of tests/conftest.py.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -27,24 +28,6 @@ def ts_settings(tiny_checkpoint) -> TimeSeriesSettings:
 @pytest.fixture(scope="session")
 def demo_csv(tmp_path_factory) -> Path:
     return write_demo_csv(tmp_path_factory.mktemp("demo") / "air_passengers.csv")
-
-
-@pytest.fixture(scope="session")
-def prefect_server(tmp_path_factory) -> Iterator[None]:
-    """A real temporary Prefect server for the whole session, with its own home."""
-    home = tmp_path_factory.mktemp("prefect_home")
-    saved = {k: os.environ.get(k) for k in ("PREFECT_HOME", "PREFECT_SERVER_ANALYTICS_ENABLED")}
-    os.environ["PREFECT_HOME"] = str(home)
-    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
 
 
 @pytest.fixture(scope="session")
