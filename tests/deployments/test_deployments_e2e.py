@@ -1,0 +1,146 @@
+"""Deployments end to end: a real Prefect server, `forecaster deploy`, a real process worker, server mode."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.deployments.servers import API_KEY, tail
+
+pytestmark = pytest.mark.slow
+
+PREFECT_FILE = Path(__file__).resolve().parents[2] / "deployments" / "prefect.yaml"
+
+
+def deployment_names() -> list[str]:
+    spec = yaml.safe_load(PREFECT_FILE.read_text())
+    return [d["name"] for d in spec["deployments"]]
+
+
+def trigger(client, deployment: str, parameters: dict[str, Any]):
+    """Create a flow run of a deployment with parameters, as the UI's "Custom run" does."""
+    found = client.read_deployment_by_name(deployment)
+    return client.create_flow_run_from_deployment(found.id, parameters=parameters)
+
+
+def wait_final(client, flow_run_id, timeout: float, worker=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = client.read_flow_run(flow_run_id).state
+        if state is not None and state.is_final():
+            return state
+        time.sleep(2)
+    pytest.fail(f"flow run {flow_run_id} not finished after {timeout:.0f} s\n"
+                f"{tail(getattr(worker, 'log', None), 60)}")
+
+
+def rows(database: Path, sql: str, *params: Any) -> list[tuple]:
+    with sqlite3.connect(database) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def test_forecaster_deploy_registers_every_deployment_of_prefect_yaml_on_the_gpu_pool(deployed, prefect_client):
+    flows = {"events-daily": "forecast-events", "timeseries-forecast": "timeseries-forecast",
+             "timeseries-backtest-weekly": "timeseries-backtest"}
+    assert sorted(deployment_names()) == sorted(flows)
+    for name, flow_name in flows.items():
+        deployment = prefect_client.read_deployment_by_name(f"{flow_name}/{name}")
+        assert deployment.work_pool_name == "gpu"
+    assert prefect_client.read_work_pool("gpu").type == "process"
+
+
+def test_forecaster_deploy_creates_the_gpu_concurrency_limit_sized_to_the_devices(deployed, prefect_client):
+    from forecaster.config_checks import visible_devices
+
+    limit = prefect_client.read_global_concurrency_limit_by_name("gpu")
+    assert limit.limit == visible_devices()
+    assert limit.active
+
+
+def test_a_scheduled_deployment_gets_its_next_runs_scheduled(deployed, prefect_client):
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId, FlowRunFilter
+    from prefect.client.schemas.filters import FlowRunFilterState, FlowRunFilterStateType
+    from prefect.client.schemas.objects import StateType
+
+    deployment = prefect_client.read_deployment_by_name("forecast-events/events-daily")
+    assert [s.schedule.cron for s in deployment.schedules] == ["0 6 * * *"]
+    scheduled: list = []
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and not scheduled:
+        scheduled = prefect_client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])),
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
+                any_=[StateType.SCHEDULED]))))
+        time.sleep(3)
+    assert scheduled, "the scheduler created no runs for events-daily"
+    times = sorted(r.expected_start_time for r in scheduled)
+    assert all(t.hour == 6 and t.minute == 0 for t in times)
+    assert times[0].timestamp() > time.time()
+
+
+def test_a_run_triggered_with_parameters_lands_in_sqlite(worker, vllm_server, prefect_client, worker_data):
+    vllm_server.ready()
+    run = trigger(prefect_client, "forecast-events/events-daily", {
+        "questions_file": None, "questions": ["Will it snow in Paris on 2027-01-15?"],
+        "agents": ["base-rates"], "ensemble_method": "median"})
+    state = wait_final(prefect_client, run.id, 900, worker)
+    assert state.is_completed(), f"{state.type}: {state.message}\n{tail(worker.log, 60)}"
+    database = worker_data / "forecaster.db"
+    assert rows(database, "SELECT status, ensemble_method FROM runs WHERE flow_run_id = ?", str(run.id)) == [
+        ("completed", "median")]
+    forecasts = rows(database, "SELECT a.agent, q.text FROM agent_forecasts a JOIN runs r ON r.id = a.run_id "
+                               "JOIN questions q ON q.id = a.question_id WHERE r.flow_run_id = ?", str(run.id))
+    assert forecasts == [("base-rates", "Will it snow in Paris on 2027-01-15?")]
+
+
+def test_the_server_api_key_never_reaches_prefect_or_sqlite(worker, vllm_server, prefect_client, worker_data):
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    vllm_server.ready()
+    run = trigger(prefect_client, "forecast-events/events-daily", {
+        "questions_file": None, "questions": ["Will the Thames freeze over by 2027-03-01?"], "agents": ["sceptic"]})
+    state = wait_final(prefect_client, run.id, 900, worker)
+    assert state.is_completed(), f"{state.type}: {state.message}"
+    logs = prefect_client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
+    assert logs and not any(API_KEY in entry.message for entry in logs)
+    assert API_KEY not in str(prefect_client.read_flow_run(run.id).parameters)
+    assert API_KEY.encode() not in (worker_data / "forecaster.db").read_bytes()
+
+
+def test_killing_the_vllm_server_mid_run_and_restarting_it_lets_the_run_finish_without_duplicates(
+        worker, vllm_server, prefect_client, worker_data):
+    vllm_server.ready()
+    questions = [{"id": "restart-a", "question": "Will a new element be added to the periodic table by 2030?"},
+                 {"id": "restart-b", "question": "Will the 2028 Olympics open on schedule?"}]
+    agents = ["base-rates", "for-and-against"]
+    served_before = vllm_server.completions_served()
+    run = trigger(prefect_client, "forecast-events/events-daily",
+                  {"questions_file": None, "questions": questions, "agents": agents})
+    # Two requests make one read-out: kill after the first read-out, with three still to go.
+    deadline = time.monotonic() + 600
+    while vllm_server.completions_served() < served_before + 2:
+        assert time.monotonic() < deadline, tail(worker.log, 60)
+        assert not prefect_client.read_flow_run(run.id).state.is_final(), "run ended before the kill"
+        time.sleep(0.5)
+    vllm_server.kill()
+    assert not prefect_client.read_flow_run(run.id).state.is_final()
+    time.sleep(5)
+    vllm_server.start()
+    vllm_server.ready()
+    state = wait_final(prefect_client, run.id, 900, worker)
+    assert state.is_completed(), f"{state.type}: {state.message}\n{tail(worker.log, 60)}"
+    database = worker_data / "forecaster.db"
+    run_ids = rows(database, "SELECT id FROM runs WHERE flow_run_id = ?", str(run.id))
+    assert len(run_ids) == 1
+    per_pair = rows(database, "SELECT question_id, agent, COUNT(*) FROM agent_forecasts WHERE run_id = ? "
+                              "GROUP BY question_id, agent ORDER BY question_id, agent", run_ids[0][0])
+    assert per_pair == [(q["id"], a, 1) for q in questions for a in sorted(agents)]
+    ensembles = rows(database, "SELECT question_id, COUNT(*) FROM ensemble_forecasts WHERE run_id = ? "
+                               "GROUP BY question_id ORDER BY question_id", run_ids[0][0])
+    assert ensembles == [("restart-a", 1), ("restart-b", 1)]
+    assert "retry" in worker.log.read_text(errors="replace")
