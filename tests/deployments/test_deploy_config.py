@@ -116,3 +116,16 @@ def test_the_gpu_slot_is_taken_and_given_back(prefect_server):
             held = client.read_global_concurrency_limit_by_name("gpu-test").active_slots
         after = client.read_global_concurrency_limit_by_name("gpu-test").active_slots
     assert (held, after) == (1, 0)
+
+
+def test_the_kubernetes_job_template_requests_gpus_from_declared_variables():
+    import json
+
+    from forecaster.settings import PROJECT_ROOT
+
+    template = json.loads((PROJECT_ROOT / "deployments" / "k8s-gpu-job-template.json").read_text())
+    text = json.dumps(template["job_configuration"])
+    used = set(re.findall(r"{{\s*([\w]+)\s*}}", text))
+    assert used <= set(template["variables"]["properties"])
+    container = template["job_configuration"]["job_manifest"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["resources"]["limits"]["nvidia.com/gpu"] == "{{ gpus }}"
