@@ -28,9 +28,9 @@ def main(
 
 
 def _register_all() -> None:
-    from forecaster.cli import deploy, evaluate, events, scoring, timeseries
+    from forecaster.cli import chronos, deploy, evaluate, events, scoring, timeseries
 
-    for module in (events, scoring, timeseries, evaluate, deploy):
+    for module in (events, scoring, timeseries, evaluate, deploy, chronos):
         module.register(app)
 
 
