@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prefect import flow
 
-from forecaster.settings import TimeSeriesSettings
+from forecaster.settings import TimeSeriesSettings, load_settings
 from forecaster.timeseries.storage import ModelForecast, RunRecord
 from tasks.timeseries import (
     backtest_report_task,
@@ -17,6 +17,17 @@ from tasks.timeseries import (
 )
 
 
+def _resolve(
+    settings: TimeSeriesSettings | None, database_path: str | None, plots_dir: str | None
+) -> tuple[TimeSeriesSettings, str, str]:
+    # Deployments may leave these out: the project's configuration (TOML + environment) fills them in.
+    if settings is not None and database_path is not None and plots_dir is not None:
+        return settings, database_path, plots_dir
+    full = load_settings()
+    return (settings or full.timeseries, database_path or str(full.database_path),
+            plots_dir or str(full.plots_dir))
+
+
 def _model_name(settings: TimeSeriesSettings) -> str:
     if settings.server_url:
         return settings.server_model or settings.model_path
@@ -26,14 +37,15 @@ def _model_name(settings: TimeSeriesSettings) -> str:
 @flow(name="timeseries-forecast")
 def forecast_series_flow(
     source: str,
-    settings: TimeSeriesSettings,
-    database_path: str,
-    plots_dir: str,
+    settings: TimeSeriesSettings | None = None,
+    database_path: str | None = None,
+    plots_dir: str | None = None,
     horizon: int | None = None,
     quantile_levels: list[float] | None = None,
     table: str | None = None,
 ) -> dict:
     """Load and validate the series, forecast them, store the quantiles and plot a fan chart per series."""
+    settings, database_path, plots_dir = _resolve(settings, database_path, plots_dir)
     horizon = horizon or settings.prediction_length
     levels = quantile_levels or settings.quantile_levels
     series = load_series_task(source, table, horizon, settings)
@@ -48,9 +60,9 @@ def forecast_series_flow(
 
 @flow(name="timeseries-backtest")
 def backtest_flow(
-    settings: TimeSeriesSettings,
-    database_path: str,
-    plots_dir: str,
+    settings: TimeSeriesSettings | None = None,
+    database_path: str | None = None,
+    plots_dir: str | None = None,
     source: str | None = None,
     horizon: int | None = None,
     quantile_levels: list[float] | None = None,
@@ -58,6 +70,7 @@ def backtest_flow(
     table: str | None = None,
 ) -> dict:
     """Hold out the last horizon (or rolling windows), score Chronos-2 against the baselines, store and plot."""
+    settings, database_path, plots_dir = _resolve(settings, database_path, plots_dir)
     horizon = horizon or settings.prediction_length
     levels = quantile_levels or settings.quantile_levels
     windows = windows or settings.backtest_windows

@@ -84,3 +84,15 @@ def test_backtest_flow_prints_a_table_and_draws_its_charts(backtest_run):
         with open(plot, "rb") as handle:
             assert handle.read(8) == PNG_MAGIC
     assert "AutoARIMA" in Artifact.get("ts-backtest-scores").data
+
+
+def test_a_flow_given_no_settings_reads_the_project_configuration(
+    prefect_server, tiny_checkpoint, demo_csv, tmp_path, monkeypatch
+):
+    from flows.timeseries import forecast_series_flow
+
+    monkeypatch.setenv("FORECASTER_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("FORECASTER_TIMESERIES__MODEL_PATH", str(tiny_checkpoint))
+    result = forecast_series_flow(str(demo_csv), horizon=6)
+    assert len(read_forecasts(tmp_path / "forecaster.db", result["run_id"])) == 6 * 3
+    assert result["plots"][0].startswith(str(tmp_path / "plots"))
