@@ -17,6 +17,12 @@ pytestmark = pytest.mark.slow
 PREFECT_FILE = Path(__file__).resolve().parents[2] / "deployments" / "prefect.yaml"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def model_server_loading(vllm_server):
+    """Start the model server first: it loads for minutes while the registration checks run."""
+    return vllm_server
+
+
 def deployment_names() -> list[str]:
     spec = yaml.safe_load(PREFECT_FILE.read_text())
     return [d["name"] for d in spec["deployments"]]
