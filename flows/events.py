@@ -11,13 +11,14 @@ from prefect.runtime import flow_run
 
 from forecaster.config_checks import check_settings
 from forecaster.logging_setup import configure_logging
-from forecaster.report import summary
+from forecaster.report import failure_records, passage_records, summary
 from forecaster.runtime import prepare_environment
 from forecaster.settings import load_settings
 from forecaster.store import QuestionResult
 from forecaster.workbench import group_by_model, select_agents
 from tasks.events import (
     agent_forecast_task,
+    context_task,
     ensemble_task,
     finish_run_task,
     load_questions_task,
@@ -61,7 +62,9 @@ def forecast_events(
     logger.info("run %s: %d question(s) x %d agent(s), ensemble %s", run_id, len(qs), len(specs), method)
 
     day = {q.id: (q.forecast_date if use_question_dates and q.forecast_date else today) for q in qs}
-    reasoning = {q.id: reasoning_task(settings, q, day[q.id]) for q in qs} if settings.logic.model else {}
+    context = {q.id: context_task(settings, q, day[q.id]) for q in qs}
+    reasoning = ({q.id: reasoning_task(settings, q, day[q.id], context[q.id].passages) for q in qs}
+                 if settings.logic.model else {})
     forecasts: dict[str, list] = {q.id: [] for q in qs}
     groups = group_by_model(specs)
     for index, (model_key, group) in enumerate(groups.items()):
@@ -69,14 +72,17 @@ def forecast_events(
             logger.info("model %s: question %d/%d", model_key, n, len(qs))
             for spec in group:
                 forecasts[q.id].append(
-                    agent_forecast_task(settings, spec.name, q, day[q.id], reasoning=reasoning.get(q.id)))
+                    agent_forecast_task(settings, spec.name, q, day[q.id], context[q.id].passages,
+                                        reasoning.get(q.id)))
         if index < len(groups) - 1:
             release_model_task(model_key)
 
     results = []
     for q in qs:
         ensemble = ensemble_task(settings, q.id, forecasts[q.id], method)
-        result = QuestionResult(q, day[q.id], tuple(forecasts[q.id]), ensemble)
+        result = QuestionResult(q, day[q.id], tuple(forecasts[q.id]), ensemble,
+                                passages=passage_records(context[q.id].passages),
+                                retrieval_failures=failure_records(context[q.id].failures))
         persist_task(settings, run_id, result)
         plot_task(settings, q.id)
         results.append(summary(result, run_id))

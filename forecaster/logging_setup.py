@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import re
+from pathlib import Path
 
 from pydantic import BaseModel, SecretStr
 
@@ -30,14 +31,19 @@ class RedactSecrets(logging.Filter):
 
 
 def configure_logging(settings: Settings) -> None:
-    """Attach the console and rotating file handlers once per process (idempotent)."""
+    """Attach the rotating file handler (and a console handler unless one exists); idempotent."""
     root = logging.getLogger()
     root.setLevel(settings.log_level)
-    if any(h.get_name() == _HANDLER_NAME for h in root.handlers):
-        return
-    settings.log_file.parent.mkdir(parents=True, exist_ok=True)
+    log_file = settings.log_file.resolve()
+    for handler in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
+        if Path(handler.baseFilename) == log_file:
+            return
+        # A later run in this process logs elsewhere (another data dir): move the file handler there.
+        root.removeHandler(handler)
+        handler.close()
+    log_file.parent.mkdir(parents=True, exist_ok=True)
     redact = RedactSecrets(secret_values(settings))
-    file_handler = logging.handlers.RotatingFileHandler(settings.log_file, maxBytes=10_000_000, backupCount=5)
+    file_handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=10_000_000, backupCount=5)
     file_handler.set_name(_HANDLER_NAME)
     handlers: list[logging.Handler] = [file_handler]
     # Prefect (when running) already prints to the console; a second console handler would double every line.

@@ -17,18 +17,31 @@ def summary(result: QuestionResult, run_id: str) -> dict[str, Any]:
         "method": result.ensemble.method,
         "agents": {f.agent: f.probability for f in result.agent_forecasts},
         "low_mass": [f.agent for f in result.agent_forecasts if f.low_mass],
+        "context": [p["title"] for p in result.passages],
+        "retrieval_failures": [f"{f['source']}: {f['reason']}" for f in result.retrieval_failures],
     }
+
+
+def passage_records(passages: Sequence[Any]) -> tuple[dict[str, Any], ...]:
+    """What the store keeps of each passage an agent read (the text stays in the retrieval tables)."""
+    return tuple({"id": p.id, "title": p.title, "source": p.source, "location": p.location,
+                  "score": round(float(p.score), 4)} for p in passages)
+
+
+def failure_records(failures: Sequence[Any]) -> tuple[dict[str, str], ...]:
+    return tuple({"source": f.source, "reason": f.reason} for f in failures)
 
 
 def forecasts_markdown(summaries: Sequence[dict[str, Any]]) -> str:
     """A markdown table: one row per question, the ensemble then each agent's probability."""
     agents = _agent_names(summaries)
-    header = ["question", "ensemble", *agents, "low mass on numbers"]
+    header = ["question", "ensemble", *agents, "low mass on numbers", "context"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for s in summaries:
         cells = [_escape(s["question"]), f"{s['ensemble']:.3f}"]
         cells += [f"{s['agents'][a]:.3f}" if a in s["agents"] else "" for a in agents]
         cells.append(", ".join(s["low_mass"]) or "-")
+        cells.append(_escape("; ".join(s["context"]) or "; ".join(s["retrieval_failures"]) or "-"))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

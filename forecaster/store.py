@@ -67,6 +67,13 @@ CREATE TABLE IF NOT EXISTS ensemble_forecasts (
     agents TEXT NOT NULL,
     UNIQUE (run_id, question_id, method)
 );
+CREATE TABLE IF NOT EXISTS question_context (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    passages TEXT NOT NULL,
+    failures TEXT NOT NULL,
+    PRIMARY KEY (run_id, question_id)
+);
 CREATE INDEX IF NOT EXISTS agent_forecasts_question ON agent_forecasts (question_id, created_at);
 CREATE INDEX IF NOT EXISTS ensemble_forecasts_question ON ensemble_forecasts (question_id, created_at);
 """
@@ -80,6 +87,9 @@ class QuestionResult:
     as_of: dt.date
     agent_forecasts: tuple[AgentForecast, ...]
     ensemble: EnsembleForecast
+    # The context the agents read (id, title, source, location, score) and why a source gave none.
+    passages: tuple[dict[str, Any], ...] = ()
+    retrieval_failures: tuple[dict[str, str], ...] = ()
 
 
 class ForecastStore:
@@ -114,7 +124,7 @@ class ForecastStore:
                 [q.id, q.text, q.background, q.resolution_criteria, _iso(q.resolution_date), _iso(q.forecast_date),
                  q.source, now, now],
             )
-            for table in ("agent_forecasts", "ensemble_forecasts"):
+            for table in ("agent_forecasts", "ensemble_forecasts", "question_context"):
                 self.db.execute(f"DELETE FROM {table} WHERE run_id = ? AND question_id = ?", [run_id, q.id])
             for f in result.agent_forecasts:
                 self.db.execute(
@@ -130,6 +140,10 @@ class ForecastStore:
                 "INSERT INTO ensemble_forecasts (run_id, question_id, as_of, created_at, method, probability, agents)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [run_id, q.id, result.as_of.isoformat(), now, e.method, e.probability, json.dumps(list(e.agents))],
+            )
+            self.db.execute(
+                "INSERT INTO question_context (run_id, question_id, passages, failures) VALUES (?, ?, ?, ?)",
+                [run_id, q.id, json.dumps(list(result.passages)), json.dumps(list(result.retrieval_failures))],
             )
 
     def question(self, question_id: str) -> dict[str, Any] | None:
@@ -150,6 +164,13 @@ class ForecastStore:
             " WHERE question_id = ? ORDER BY created_at, id", [question_id])
         return [{**r, "distribution": json.loads(r["distribution"]), "passage_ids": json.loads(r["passage_ids"])}
                 for r in rows]
+
+    def contexts(self, question_id: str) -> dict[str, dict[str, Any]]:
+        """Per run: the passages the agents read for the question and the sources that failed."""
+        rows = self.db.query("SELECT run_id, passages, failures FROM question_context WHERE question_id = ?",
+                             [question_id])
+        return {r["run_id"]: {"passages": json.loads(r["passages"]), "failures": json.loads(r["failures"])}
+                for r in rows}
 
     def count_rows(self, question_id: str) -> dict[str, int]:
         """How many rows each table holds for a question (used to prove all-or-nothing writes)."""

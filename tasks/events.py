@@ -18,8 +18,10 @@ from forecaster.questions import Question, load_questions, question_from_mapping
 from forecaster.report import forecasts_markdown
 from forecaster.settings import Settings
 from forecaster.store import ForecastStore, QuestionResult
+from forecaster.retrieval import RetrievalResult
 from forecaster.workbench import WORKBENCH
 from tasks.gpu import gpu_slot
+from tasks.retrieval import retrieve_context
 
 # Settings and model objects are not cache keys: the logprob cache does the reuse.
 MODEL_TASK = dict(retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
@@ -35,11 +37,22 @@ def load_questions_task(questions_file: str | None, inline: Sequence[Any] | None
     return questions
 
 
+@task(name="retrieve-context", task_run_name="context: {question.id}", cache_policy=NO_CACHE)
+def context_task(settings: Settings, question: Question, today: dt.date) -> RetrievalResult:
+    """Ranked passages for the question; never fails the run (failed sources are recorded instead)."""
+    if not settings.retrieval.enabled:
+        return RetrievalResult()
+    # A past date reads sources as they stood then (evaluation); today reads them as they are.
+    as_of = today if today < dt.date.today() else None
+    return retrieve_context(question.text, settings.retrieval, settings.database_path, as_of=as_of)
+
+
 @task(name="write-reasoning", task_run_name="reasoning: {question.id}", **MODEL_TASK)
-def reasoning_task(settings: Settings, question: Question, today: dt.date) -> str | None:
+def reasoning_task(settings: Settings, question: Question, today: dt.date,
+                   passages: Sequence[Any] = ()) -> str | None:
     with gpu_slot():
         writer = WORKBENCH.logic(settings)
-        return writer.reason(question, today) if writer else None
+        return writer.reason(question, today, passages) if writer else None
 
 
 @task(name="agent-forecast", task_run_name="{agent_name}: {question.id}", **MODEL_TASK)

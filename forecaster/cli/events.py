@@ -81,12 +81,18 @@ def history(question_id: str = typer.Argument(..., help="The question's id (see 
         raise typer.Exit(2)
     typer.echo(question["text"])
     agents = store.agent_history(question_id)
+    contexts = store.contexts(question_id)
     for row in store.ensemble_history(question_id):
         typer.echo(f"{row['created_at'][:19]}  as of {row['as_of']}  ensemble ({row['method']}) {row['probability']:.3f}")
         for a in (a for a in agents if a["run_id"] == row["run_id"]):
             flag = "  LOW MASS" if a["low_mass"] else ""
             typer.echo(f"    {a['agent']:<20} {a['probability']:.3f}  median {a['median']:.2f}  mode {a['mode']:.2f}"
                        f"  entropy {a['entropy_bits']:.2f} bits  mass {a['mass']:.3g}{flag}")
+        context = contexts.get(row["run_id"], {"passages": [], "failures": []})
+        for p in context["passages"]:
+            typer.echo(f"    context: [{p['source']}] {p['title']} ({p['location']}, score {p['score']:.2f})")
+        for f in context["failures"]:
+            typer.echo(f"    no context from {f['source']}: {f['reason']}")
 
 
 def _date(value: str | None) -> dt.date | None:

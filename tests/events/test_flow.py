@@ -1,0 +1,127 @@
+"""The event-forecasting flow end to end: real engine, real Prefect server, real SQLite file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from flows.events import forecast_events
+from forecaster.settings import load_settings
+from forecaster.store import ForecastStore
+
+pytestmark = pytest.mark.slow
+
+SECRETS = {"HF_TOKEN": "hf_do_not_leak_4242", "AWS_SECRET_ACCESS_KEY": "aws_do_not_leak_8181"}
+QUESTIONS = [
+    {"id": "q-mars", "question": "Will a crewed spacecraft land on Mars by 2027-06-30?",
+     "resolution_date": "2027-06-30"},
+    {"id": "q-rain", "question": "Will it rain in London on 2027-01-01?", "resolution_date": "2027-01-01"},
+]
+AS_OF = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def run(prefect_server, workbench, tmp_path_factory):
+    """One flow run shared by the tests that inspect it: a data dir, a documents folder, secrets in the env."""
+    data = tmp_path_factory.mktemp("flow-data")
+    docs = data / "docs"
+    docs.mkdir()
+    (docs / "mars.md").write_text("# Mars missions\nNo crewed Mars landing is scheduled before 2030.\n")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FORECASTER_DATA_DIR", str(data))
+        mp.setenv("FORECASTER_RETRIEVAL__DOCUMENTS_DIR", str(docs))
+        mp.setenv("FORECASTER_RETRIEVAL__MIN_SCORE", "0.0")
+        for key, value in SECRETS.items():
+            mp.setenv(key, value)
+        settings = load_settings()
+        summaries = forecast_events(questions=QUESTIONS, as_of=AS_OF)
+        yield summaries, ForecastStore(settings.database_path), settings
+
+
+def test_every_agent_forecasts_every_question(run):
+    summaries, store, settings = run
+    assert [s["question_id"] for s in summaries] == ["q-mars", "q-rain"]
+    for s in summaries:
+        assert set(s["agents"]) == {a.name for a in settings.agents}
+        assert store.count_rows(s["question_id"]) == {"questions": 1, "agent_forecasts": 3, "ensemble_forecasts": 1}
+
+
+def test_stored_distribution_sums_to_one_and_its_mean_is_the_forecast(run):
+    _, store, _ = run
+    for row in store.agent_history("q-mars"):
+        assert sum(row["distribution"]) == pytest.approx(1.0, abs=1e-9)
+        assert row["probability"] == pytest.approx(sum(n * p for n, p in enumerate(row["distribution"])) / 100)
+        assert row["mass"] > 0
+
+
+def test_ensemble_is_the_configured_pool_of_the_stored_agents(run):
+    summaries, store, _ = run
+    agents = [r["probability"] for r in store.agent_history("q-rain")]
+    (ensemble,) = store.ensemble_history("q-rain")
+    assert ensemble["method"] == "mean"
+    assert ensemble["probability"] == pytest.approx(sum(agents) / len(agents))
+    assert summaries[1]["ensemble"] == pytest.approx(ensemble["probability"])
+
+
+def test_agents_read_the_ranked_local_documents_and_the_store_records_them(run):
+    _, store, _ = run
+    (context,) = store.contexts("q-mars").values()
+    assert [p["title"] for p in context["passages"]][0] == "Mars missions"
+    row = next(store.db.query("SELECT prompt, passage_ids FROM agent_forecasts WHERE question_id = 'q-mars'"))
+    assert "No crewed Mars landing is scheduled before 2030." in row["prompt"]
+    assert json.loads(row["passage_ids"]) == [p["id"] for p in context["passages"]]
+
+
+def test_a_plot_is_written_per_question(run):
+    _, _, settings = run
+    for qid in ("q-mars", "q-rain"):
+        png = settings.plots_dir / f"{qid}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_forecast_table_and_plots_are_prefect_artifacts(run):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        table = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["event-forecasts"])))
+        plot = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["plot-q-mars"])))
+    assert "Will a crewed spacecraft land on Mars" in table[-1].data
+    assert plot[-1].data.startswith("![q-mars](data:image/png;base64,")
+
+
+def test_secrets_reach_neither_database_nor_log_nor_artifacts_nor_parameters(run):
+    from prefect.client.orchestration import get_client
+
+    _, _, settings = run
+    with get_client(sync_client=True) as client:
+        artifacts = " ".join(str(a.data) for a in client.read_artifacts())
+        parameters = " ".join(json.dumps(r.parameters, default=str) for r in client.read_flow_runs())
+    db_bytes = b"".join(p.read_bytes() for p in settings.database_path.parent.glob("forecaster.db*"))
+    log_text = settings.log_file.read_text()
+    assert "q-mars" in log_text  # the log file is really written
+    for secret in SECRETS.values():
+        assert secret.encode() not in db_bytes
+        assert secret not in log_text and secret not in artifacts and secret not in parameters
+
+
+def test_asking_again_adds_to_history_and_reuses_the_logprob_cache(run, workbench, monkeypatch):
+    _, store, settings = run
+    monkeypatch.setenv("FORECASTER_DATA_DIR", str(settings.data_dir))
+    reader = workbench.reader(settings, "smollm2-135m")
+    hits = reader.cache.hits
+    forecast_events(questions=QUESTIONS[:1], as_of=AS_OF)
+    assert len(store.ensemble_history("q-mars")) == 2
+    assert reader.cache.hits - hits == 3 * 101  # same prompts: every candidate of every agent from the cache
+
+
+def test_logic_model_reasoning_is_read_by_the_agents_and_stored(prefect_server, workbench, data_dir, settings,
+                                                                monkeypatch):
+    monkeypatch.setenv("FORECASTER_LOGIC__MODEL", "smollm2-135m")
+    monkeypatch.setenv("FORECASTER_LOGIC__MAX_TOKENS", "24")
+    forecast_events(questions=QUESTIONS[:1], agents=["sceptic"], as_of=AS_OF)
+    row = next(ForecastStore(settings.database_path).db.query("SELECT prompt, reasoning FROM agent_forecasts"))
+    assert row["reasoning"]
+    assert row["reasoning"] in row["prompt"]
