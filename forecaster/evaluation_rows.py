@@ -18,7 +18,7 @@ from forecaster.questions import Question
 from forecaster.resolutions import Resolution
 from forecaster.resolutions_store import MARKET_PROBABILITIES, ensure_tables
 from forecaster.scoring.learned import learned_ensemble_rows
-from forecaster.scoring.report import ForecastRow
+from forecaster.scoring.report import ForecastRow, Kind
 from forecaster.settings import EnsembleSettings
 
 
@@ -92,10 +92,10 @@ def market_as_of(db: sqlite_utils.Database, questions: Sequence[Question]) -> di
     return market
 
 
-def _row(q: Question, resolution: Resolution, name: str, probability: float, kind: str,
+def _row(q: Question, resolution: Resolution, name: str, probability: float, kind: Kind,
          as_of: dt.date) -> ForecastRow:
     return ForecastRow(q.id, q.source, name, probability, resolution.outcome, resolution.resolution_date,
-                       kind, as_of)  # type: ignore[arg-type]
+                       kind, as_of)
 
 
 def _by_question(forecasts: Sequence[StoredForecast]) -> dict[str, list[StoredForecast]]:

@@ -42,7 +42,8 @@ def import_outcomes_task(settings: Settings, questions_file: str) -> tuple[int, 
 
 
 @task(name="resolved-questions", **DB_TASK)
-def resolved_questions_task(settings: Settings, questions: Sequence[Question]) -> tuple[ResolvedSet, dict[str, Resolution]]:
+def resolved_questions_task(settings: Settings,
+                            questions: Sequence[Question]) -> tuple[ResolvedSet, dict[str, Resolution]]:
     """The questions with a recorded outcome, and those outcomes."""
     resolutions = load_resolutions(open_database(settings.database_path))
     split = split_resolved(questions, resolutions)

@@ -11,11 +11,11 @@ from forecaster.cli import common
 
 
 def evaluate(
-    questions: Path = typer.Option(..., "--questions", "-q",
-                                   help="JSONL or YAML questions; outcomes and market_probability in it are recorded."),
+    questions: Path = typer.Option(
+        ..., "--questions", "-q", help="JSONL or YAML questions; outcomes and market_probability in it are recorded."),
     agent: Optional[List[str]] = typer.Option(None, "--agent", "-a", help="Only these agents (repeatable)."),
     run: Optional[str] = typer.Option(None, "--run", help="Score this earlier run's forecasts instead of forecasting."),
-    split: str = typer.Option("kfold", "--split", help="How learned ensembles are fitted out of sample: kfold or time."),
+    split: str = typer.Option("kfold", "--split", help="Out-of-sample fits of learned ensembles: kfold or time."),
     folds: int = typer.Option(5, "--folds", min=2, help="Number of folds (or time blocks) for learned ensembles."),
     resamples: int = typer.Option(2000, "--resamples", min=100, help="Bootstrap resamples for the intervals."),
 ) -> None:
