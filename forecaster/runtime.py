@@ -19,3 +19,8 @@ def prepare_environment(settings: Settings) -> None:
         os.environ.setdefault("VLLM_CPU_OMP_THREADS_BIND", settings.vllm.cpu_threads_bind)
     if settings.vllm.cpu_kvcache_space_gb:
         os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(settings.vllm.cpu_kvcache_space_gb))
+    # The Run:ai streamer reads AWS_* from the environment; keys given as FORECASTER_AWS_* settings go there only.
+    from forecaster.llm.server_command import aws_environment
+
+    for name, value in aws_environment(settings, os.environ).items():
+        os.environ.setdefault(name, value)

@@ -104,7 +104,9 @@ def vllm_server(s3_model, tmp_path_factory) -> Iterator[VLLMServer]:
         "server": {"model": SERVED_NAME, "api_key": API_KEY},
         # float32 on both sides so the server's log-probabilities match the in-process engine's.
         "vllm": {**load_settings().vllm.model_dump(), "dtype": "float32", "load_format": "runai_streamer",
-                 "cpu_kvcache_space_gb": 1},
+                 "cpu_kvcache_space_gb": 1,
+                 # Few parallel ranged GETs: moto answers them one at a time, and starved connections get dropped.
+                 "model_loader_extra_config": {"concurrency": 2}},
     }
     settings = load_settings(**overrides)
     env = {**os.environ, **s3_model.env, "VLLM_CACHE_ROOT": str(work / "cache"), "PYTHONUNBUFFERED": "1"}

@@ -94,7 +94,9 @@ class S3Model:
 
     @property
     def env(self) -> dict[str, str]:
-        return {**S3_CREDENTIALS, "AWS_ENDPOINT_URL": self.endpoint, "RUNAI_STREAMER_S3_REQUEST_TIMEOUT_MS": "30000"}
+        # A loaded 2-core machine makes moto slow: long request timeouts, and the streamer's errors in the log.
+        return {**S3_CREDENTIALS, "AWS_ENDPOINT_URL": self.endpoint, "RUNAI_STREAMER_S3_REQUEST_TIMEOUT_MS": "120000",
+                "RUNAI_STREAMER_LOG_TO_STDERR": "1"}
 
 
 class VLLMServer:

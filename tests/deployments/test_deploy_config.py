@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 import re
 
 import pytest
@@ -129,3 +130,17 @@ def test_the_kubernetes_job_template_requests_gpus_from_declared_variables():
     assert used <= set(template["variables"]["properties"])
     container = template["job_configuration"]["job_manifest"]["spec"]["template"]["spec"]["containers"][0]
     assert container["resources"]["limits"]["nvidia.com/gpu"] == "{{ gpus }}"
+
+
+def test_aws_keys_given_as_settings_reach_the_in_process_engines_environment(monkeypatch):
+    from forecaster.runtime import prepare_environment
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "RUNAI_STREAMER_S3_REQUEST_TIMEOUT_MS"):
+        monkeypatch.setenv(name, "")  # recorded, so what prepare_environment writes is undone after the test
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("FORECASTER_AWS_ACCESS_KEY_ID", "AKIA-from-settings")
+    monkeypatch.setenv("FORECASTER_AWS_SECRET_ACCESS_KEY", "secret-from-settings")
+    prepare_environment(load_settings(models={"big": {"path": "s3://bucket/llama"}}))
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIA-from-settings"
+    assert os.environ["AWS_SECRET_ACCESS_KEY"] == "secret-from-settings"
+    assert os.environ["RUNAI_STREAMER_S3_REQUEST_TIMEOUT_MS"] == "30000"
