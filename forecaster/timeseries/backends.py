@@ -63,7 +63,7 @@ class InProcessBackend:
 
 
 class PoolingBackend:
-    """Chronos-2 behind vLLM's `/pooling` endpoint, through the project's HTTP client."""
+    """Chronos-2 behind vLLM's `/pooling` endpoint: a thin adapter over `ChronosPoolingClient`."""
 
     name = "pooling"
 
@@ -73,20 +73,26 @@ class PoolingBackend:
         self.cross_learning = cross_learning
 
     def forecast(self, series: Sequence[Series], horizon: int, quantile_levels: Sequence[float]) -> list[Forecast]:
-        """Send every series in one request and read the named quantile fields back."""
-        parameters = {
-            "prediction_length": horizon,
-            "quantile_levels": list(quantile_levels),
-            "batch_size": self.batch_size,
-            "cross_learning": self.cross_learning,
-        }
+        """Send the series (at most 1024 a request) and read each prediction's quantile columns back."""
+        from forecaster.timeseries.pooling_client import ForecastParameters
+
+        levels = list(quantile_levels)
+        parameters = ForecastParameters(prediction_length=horizon, quantile_levels=levels,
+                                        batch_size=self.batch_size, cross_learning=self.cross_learning)
         forecasts: list[Forecast] = []
         for start in range(0, len(series), MAX_INPUTS_PER_REQUEST):
             chunk = series[start: start + MAX_INPUTS_PER_REQUEST]
-            predictions = _predictions(self.client.forecast([request_input(s) for s in chunk], parameters))
-            if len(predictions) != len(chunk):
-                raise RuntimeError(f"/pooling answered {len(predictions)} predictions for {len(chunk)} series")
-            forecasts += [_from_prediction(s, p, quantile_levels) for s, p in zip(chunk, predictions)]
+            predictions = self.client.forecast([request_input(s) for s in chunk], parameters)
+            forecasts += [
+                Forecast(
+                    series_id=s.id,
+                    timestamps=s.future_timestamps,
+                    quantile_levels=tuple(levels),
+                    quantiles=np.column_stack([np.asarray(p.quantiles[q], dtype=float) for q in levels]),
+                    mean=np.asarray(p.mean, dtype=float),
+                )
+                for s, p in zip(chunk, predictions)
+            ]
         return forecasts
 
 
@@ -101,36 +107,8 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, np.ndarray):
-        return [None if v is None or (isinstance(v, float) and np.isnan(v)) else
-                (float(v) if isinstance(v, (float, np.floating, int, np.integer)) else v) for v in value.tolist()]
+        return [None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in value.tolist()]
     return value
-
-
-def _predictions(response: Any) -> list[dict]:
-    # The client may hand back the whole body, its `data`, or the predictions list itself.
-    if isinstance(response, dict):
-        response = response.get("data", response)
-        if isinstance(response, dict):
-            response = response["predictions"]
-    return [p if isinstance(p, dict) else p.model_dump() for p in response]
-
-
-def _from_prediction(series: Series, prediction: dict, quantile_levels: Sequence[float]) -> Forecast:
-    columns = [_field(prediction, level) for level in quantile_levels]
-    return Forecast(
-        series_id=series.id,
-        timestamps=series.future_timestamps,
-        quantile_levels=tuple(quantile_levels),
-        quantiles=np.asarray(columns, dtype=float).T,
-        mean=np.asarray(prediction["mean"], dtype=float),
-    )
-
-
-def _field(prediction: dict, level: float) -> list[float]:
-    for key in (str(level), f"{level:g}", repr(float(level))):
-        if key in prediction:
-            return prediction[key]
-    raise RuntimeError(f"/pooling prediction lacks quantile {level} (fields: {sorted(prediction)})")
 
 
 @functools.lru_cache(maxsize=2)
