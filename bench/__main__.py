@@ -5,10 +5,11 @@ import pkgutil
 import sys
 from pathlib import Path
 
-names = sys.argv[1:] or sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent))
-                               if not m.name.startswith("_"))
-for name in names:
-    print(f"== bench.{name}", flush=True)
-    module = importlib.import_module(f"bench.{name}")
-    sys.argv = [f"bench.{name}"]
-    module.main()
+if __name__ == "__main__":
+    here = str(Path(__file__).parent)
+    names = sys.argv[1:] or sorted(m.name for m in pkgutil.iter_modules([here]) if not m.name.startswith("_"))
+    for name in names:
+        print(f"== bench.{name}", flush=True)
+        module = importlib.import_module(f"bench.{name}")
+        sys.argv = [f"bench.{name}"]
+        module.main()
