@@ -92,3 +92,12 @@ def test_log_records_have_secret_values_blanked(monkeypatch, caplog):
     with caplog.at_level(logging.INFO):
         logger.info("connecting with %s", "aws-abc-987")
     assert "aws-abc-987" not in caplog.text and "**********" in caplog.text
+
+
+def test_gpu_example_config_is_valid_on_an_eight_gpu_node():
+    from forecaster.settings import PROJECT_ROOT
+
+    settings = load_settings(PROJECT_ROOT / "config" / "gpu.example.toml")
+    assert settings.models["llama-70b"].is_s3
+    assert settings_problems(settings, device_count=8) == []
+    assert any("must not exceed the 1 visible" in p for p in settings_problems(settings, device_count=1))
