@@ -86,7 +86,8 @@ def fan_charts_task(series: list[Series], forecasts: list[Forecast], plots_dir: 
     """One fan chart PNG per series, also published as a markdown artifact."""
     by_id = {s.id: s for s in series}
     paths = [
-        plots.fan_chart(by_id[f.series_id], f, Path(plots_dir) / f"forecast-{run_id[:8]}-{plots.safe_name(f.series_id)}.png")
+        plots.fan_chart(by_id[f.series_id], f,
+                        Path(plots_dir) / f"forecast-{run_id[:8]}-{plots.safe_name(f.series_id)}.png")
         for f in forecasts
     ]
     _publish_images(paths, "ts-fan-charts", f"Fan charts of run {run_id}")
@@ -103,7 +104,8 @@ def backtest_report_task(
     out = Path(plots_dir)
     paths = [plots.scores_chart(result.summary(), out / f"backtest-{run_id[:8]}-scores.png")]
     for s in cut:
-        per_model = {m.model: m.forecast for m in result.forecasts if m.window == last and m.forecast.series_id == s.id}
+        per_model = {m.model: m.forecast for m in result.forecasts
+                     if m.window == last and m.forecast.series_id == s.id}
         full = next(x for x in series if x.id == s.id)
         actual = full.target[len(s.target): len(s.target) + result.horizon]
         paths.append(plots.backtest_chart(s, actual, per_model,

@@ -30,12 +30,21 @@ def _timeseries_settings(settings: Settings, server_url: str | None):
     return ts.model_copy(update={"server_url": server_url}) if server_url else ts
 
 
+QUANTILES = typer.Option(None, "--quantiles", "-q", help="Comma-separated levels, e.g. 0.1,0.5,0.9.")
+TABLE = typer.Option(None, "--table", help="Read the series from this table of the SQLite FILE.")
+SERVER_URL = typer.Option(None, "--server-url", help="Chronos-2 /pooling server (default: in-process).")
+
+
 def forecast_series(
-    file: Path = typer.Argument(..., help="Long-format CSV/Parquet (id, timestamp, target, covariates), or a SQLite file with --table."),
-    horizon: Optional[int] = typer.Option(None, "--horizon", min=1, max=1024, help="Steps ahead (default: timeseries.prediction_length)."),
-    quantiles: Optional[str] = typer.Option(None, "--quantiles", "-q", help="Comma-separated levels, e.g. 0.1,0.5,0.9."),
-    table: Optional[str] = typer.Option(None, "--table", help="Read the series from this table of the SQLite FILE."),
-    server_url: Optional[str] = typer.Option(None, "--server-url", help="Chronos-2 /pooling server (default: in-process)."),
+    file: Path = typer.Argument(
+        ..., help="Long-format CSV/Parquet (id, timestamp, target, covariates), or a SQLite file with --table."
+    ),
+    horizon: Optional[int] = typer.Option(
+        None, "--horizon", min=1, max=1024, help="Steps ahead (default: timeseries.prediction_length)."
+    ),
+    quantiles: Optional[str] = QUANTILES,
+    table: Optional[str] = TABLE,
+    server_url: Optional[str] = SERVER_URL,
 ) -> None:
     """Forecast every series in FILE with Chronos-2, store the quantiles and draw a fan chart per series."""
     settings = common.settings()
@@ -55,10 +64,12 @@ def forecast_series(
 def backtest(
     file: Optional[Path] = typer.Argument(None, help="Long-format CSV/Parquet (default: the AirPassengers demo)."),
     horizon: Optional[int] = typer.Option(None, "--horizon", min=1, max=1024, help="Held-out steps per window."),
-    windows: Optional[int] = typer.Option(None, "--windows", "-w", min=1, help="Rolling windows (default 1: the last horizon)."),
-    quantiles: Optional[str] = typer.Option(None, "--quantiles", "-q", help="Comma-separated levels, e.g. 0.1,0.5,0.9."),
-    table: Optional[str] = typer.Option(None, "--table", help="Read the series from this table of the SQLite FILE."),
-    server_url: Optional[str] = typer.Option(None, "--server-url", help="Chronos-2 /pooling server (default: in-process)."),
+    windows: Optional[int] = typer.Option(
+        None, "--windows", "-w", min=1, help="Rolling windows (default 1: the last horizon)."
+    ),
+    quantiles: Optional[str] = QUANTILES,
+    table: Optional[str] = TABLE,
+    server_url: Optional[str] = SERVER_URL,
 ) -> None:
     """Score Chronos-2 against SeasonalNaive, AutoETS and AutoARIMA on held-out windows (MASE, MAPE, wQL)."""
     settings = common.settings()

@@ -87,7 +87,8 @@ def store_run(
             )
             if metrics is not None:
                 conn.executemany(
-                    f"INSERT INTO {METRICS} (run_id, model, [window], series_id, mase, mape, wql) VALUES (?,?,?,?,?,?,?)",
+                    f"INSERT INTO {METRICS} (run_id, model, [window], series_id, mase, mape, wql)"
+                    " VALUES (?,?,?,?,?,?,?)",
                     [(run.run_id, r.model, int(r.window), r.series_id, _num(r.mase), _num(r.mape), _num(r.wql))
                      for r in metrics.itertuples()],
                 )
