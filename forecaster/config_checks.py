@@ -13,20 +13,23 @@ from forecaster.settings import Settings
 LOADER_CONCURRENCY = range(1, 257)
 
 
-def check_settings(settings: Settings, device_count: int | None = None) -> None:
+def check_settings(settings: Settings, gpu_count: int | None = None) -> None:
     """Raise ConfigError listing every setting that breaks a rule."""
-    problems = settings_problems(settings, device_count)
+    problems = settings_problems(settings, gpu_count)
     if problems:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems))
 
 
-def settings_problems(settings: Settings, device_count: int | None = None) -> list[str]:
-    """One message per broken rule, each naming the setting; empty when the settings are usable here."""
-    devices = visible_devices() if device_count is None else device_count
+def settings_problems(settings: Settings, gpu_count: int | None = None) -> list[str]:
+    """One message per broken rule, each naming the setting; empty when the settings are usable here.
+
+    `gpu_count` defaults to the GPUs this process sees; 0 means a CPU-only machine (one device).
+    """
+    gpus = cuda_devices() if gpu_count is None else gpu_count
     checks: list[Callable[[], list[str]]] = [
         lambda: _model_keys(settings),
         lambda: _agents(settings),
-        lambda: _parallelism(settings, devices),
+        lambda: _parallelism(settings, gpus),
         lambda: _loader(settings),
         lambda: _cache(settings),
     ]
@@ -34,13 +37,17 @@ def settings_problems(settings: Settings, device_count: int | None = None) -> li
 
 
 def visible_devices() -> int:
-    """GPUs this process can see; a CPU-only machine counts as one device."""
+    """Devices an engine can use here: the GPUs, or one on a CPU-only machine."""
+    return max(1, cuda_devices())
+
+
+def cuda_devices() -> int:
+    """GPUs this process can see (0 on a CPU-only machine)."""
     try:
         import torch
-
-        return torch.cuda.device_count() if torch.cuda.is_available() else 1
     except ImportError:
-        return 1
+        return 0
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0
 
 
 def has_module(name: str) -> bool:
@@ -73,8 +80,9 @@ def _agents(s: Settings) -> list[str]:
     return out
 
 
-def _parallelism(s: Settings, devices: int) -> list[str]:
+def _parallelism(s: Settings, gpus: int) -> list[str]:
     v, out = s.vllm, []
+    devices = max(1, gpus)  # a CPU-only machine is one device
     needed = v.tensor_parallel_size * v.pipeline_parallel_size
     if needed > devices:
         out.append(
@@ -83,7 +91,7 @@ def _parallelism(s: Settings, devices: int) -> list[str]:
         )
     if v.distributed_executor_backend == "ray" and not has_module("ray"):
         out.append("vllm.distributed_executor_backend: 'ray' needs the ray package (pip install ray), or use 'mp'")
-    if devices == 1 and not _cuda() and v.block_size is not None and v.block_size % 32:
+    if gpus == 0 and v.block_size is not None and v.block_size % 32:
         out.append(f"vllm.block_size: must be a multiple of 32 on CPU, got {v.block_size}")
     return out
 
@@ -110,11 +118,3 @@ def _cache(s: Settings) -> list[str]:
                 f"got {s.logprob_cache_size}"]
     return []
 
-
-def _cuda() -> bool:
-    try:
-        import torch
-
-        return torch.cuda.is_available()
-    except ImportError:
-        return False

@@ -225,18 +225,6 @@ class Settings(BaseSettings):
         toml = TomlConfigSettingsSource(settings_cls, toml_file=files)
         return (init_settings, env_settings, toml)
 
-    def model_path(self, key: str) -> ModelSpec:
-        """The spec of a configured model key."""
-        return self.models[key]
-
-    @property
-    def cache_dir(self) -> Path:
-        return self.data_dir / "cache"
-
-    @property
-    def models_dir(self) -> Path:
-        return self.data_dir / "models"
-
 
 def config_files() -> list[Path]:
     """The TOML files to read, later ones overriding earlier: the default, ``FORECASTER_CONFIG``, explicit."""

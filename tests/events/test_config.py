@@ -11,7 +11,7 @@ from forecaster.settings import load_settings
 
 
 def problems(**overrides):
-    return settings_problems(load_settings(**overrides), device_count=1)
+    return settings_problems(load_settings(**overrides), gpu_count=0)  # this CPU machine
 
 
 def test_default_config_is_valid_here():
@@ -99,5 +99,10 @@ def test_gpu_example_config_is_valid_on_an_eight_gpu_node():
 
     settings = load_settings(PROJECT_ROOT / "config" / "gpu.example.toml")
     assert settings.models["llama-70b"].is_s3
-    assert settings_problems(settings, device_count=8) == []
-    assert any("must not exceed the 1 visible" in p for p in settings_problems(settings, device_count=1))
+    assert settings_problems(settings, gpu_count=8) == []
+    assert any("must not exceed the 1 visible" in p for p in settings_problems(settings, gpu_count=1))
+
+
+def test_cpu_block_size_must_be_a_multiple_of_32():
+    (msg,) = problems(vllm={"block_size": 16})
+    assert msg == "vllm.block_size: must be a multiple of 32 on CPU, got 16"
