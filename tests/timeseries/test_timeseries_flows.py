@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from prefect.artifacts import Artifact
@@ -96,3 +97,22 @@ def test_a_flow_given_no_settings_reads_the_project_configuration(
     result = forecast_series_flow(str(demo_csv), horizon=6)
     assert len(read_forecasts(tmp_path / "forecaster.db", result["run_id"])) == 6 * 3
     assert result["plots"][0].startswith(str(tmp_path / "plots"))
+
+
+def test_forecast_flow_takes_several_series_with_known_future_covariates(prefect_server, ts_settings, tmp_path):
+    from flows.timeseries import forecast_series_flow
+
+    lines = ["id,timestamp,target,promo"]
+    for sid, scale in (("north", 10), ("south/east", 1000)):
+        for day in range(1, 29):
+            target = "" if day > 24 else scale + day  # the last 4 days are the horizon
+            lines.append(f"{sid},2024-02-{day:02d},{target},{day % 2}")
+    (tmp_path / "shops.csv").write_text("\n".join(lines) + "\n")
+    result = forecast_series_flow(str(tmp_path / "shops.csv"), ts_settings, str(tmp_path / "f.db"),
+                                  str(tmp_path / "plots"), horizon=4, quantile_levels=[0.1, 0.5, 0.9])
+    rows = read_forecasts(tmp_path / "f.db", result["run_id"])
+    assert rows.groupby("series_id").size().to_dict() == {"north": 12, "south/east": 12}
+    assert sorted(rows["timestamp"].unique())[0] == "2024-02-25T00:00:00"
+    # One chart per series; a "/" in an id cannot reach the file system.
+    names = sorted(Path(p).name.split("-", 2)[-1] for p in result["plots"])
+    assert names == ["north.png", "south_east.png"]
