@@ -1,6 +1,7 @@
 """Real servers for the deployment tests: Prefect server + process worker, moto S3, a vLLM OpenAI server.
 
-Each is a subprocess on 127.0.0.1 in its own process group, started once per test session and killed after.
+Each is a subprocess on 127.0.0.1 in its own process group, started once for this test package and stopped after
+its last test, so later tests get the memory back for their engines.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from tests.deployments.servers import (
 )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def prefect_api(tmp_path_factory) -> Iterator[str]:
     """A real `prefect server start` on 127.0.0.1 with its own home; yields its API URL."""
     home = tmp_path_factory.mktemp("prefect-server")
@@ -40,7 +41,7 @@ def prefect_api(tmp_path_factory) -> Iterator[str]:
         stop(proc)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def client_env(prefect_api, tmp_path_factory) -> dict[str, str]:
     """The environment of a Prefect client (CLI or worker) talking to the test server."""
     env = base_env(tmp_path_factory.mktemp("prefect-client"))
@@ -48,7 +49,7 @@ def client_env(prefect_api, tmp_path_factory) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def deployed(client_env) -> subprocess.CompletedProcess:
     """`forecaster deploy` run once against the test server."""
     result = subprocess.run([str(BIN / "forecaster"), "deploy"], env=client_env, cwd=PROJECT_ROOT,
@@ -68,7 +69,7 @@ def prefect_client(prefect_api):
             yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def s3_model(engine_settings, tmp_path_factory) -> Iterator[S3Model]:
     """A real S3-protocol server (moto server mode) on 127.0.0.1 holding the demo model."""
     import boto3
@@ -95,7 +96,7 @@ def s3_model(engine_settings, tmp_path_factory) -> Iterator[S3Model]:
         stop(proc)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def vllm_server(s3_model, tmp_path_factory) -> Iterator[VLLMServer]:
     """Started here, not waited for: tests call `.ready()`, so the engine loads while other fixtures start."""
     work = tmp_path_factory.mktemp("vllm-server")
@@ -118,12 +119,12 @@ def vllm_server(s3_model, tmp_path_factory) -> Iterator[VLLMServer]:
         server.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def worker_data(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("worker-data")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def worker(deployed, client_env, vllm_server, worker_data, tmp_path_factory) -> Iterator[subprocess.Popen]:
     """`forecaster worker` on the gpu pool, its flows scoring on the vLLM server (server mode)."""
     env = {**client_env,
