@@ -61,6 +61,7 @@ def ensure_work_pools(spec: dict[str, Any], pool_type: str = "process") -> list[
     from prefect.exceptions import ObjectNotFound
 
     names = list(dict.fromkeys(d["work_pool"]["name"] for d in spec["deployments"]))
+    _require_api_url()  # without it the client would quietly start a throwaway local server
     with get_client(sync_client=True) as client:
         _check_reachable(client)
         for name in names:
@@ -79,6 +80,7 @@ def ensure_gpu_limit(slots: int, name: str = GPU_LIMIT) -> None:
 
     if slots < 1:
         raise ConfigError(f"gpu slots: must be at least 1, got {slots}")
+    _require_api_url()
     with get_client(sync_client=True) as client:
         _check_reachable(client)
         try:
@@ -89,12 +91,17 @@ def ensure_gpu_limit(slots: int, name: str = GPU_LIMIT) -> None:
             client.update_global_concurrency_limit(name, GlobalConcurrencyLimitUpdate(limit=slots, active=True))
 
 
-def _check_reachable(client: Any) -> None:
+def _require_api_url() -> None:
     from prefect.settings import PREFECT_API_URL
 
     if not PREFECT_API_URL.value():
         raise ConfigError("PREFECT_API_URL: not set; point it at your Prefect server, e.g. "
-                          "`prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api`")
+                          "`export PREFECT_API_URL=http://127.0.0.1:4200/api`")
+
+
+def _check_reachable(client: Any) -> None:
+    from prefect.settings import PREFECT_API_URL
+
     error = client.api_healthcheck()
     if error is not None:
         raise ConfigError(f"PREFECT_API_URL: Prefect server at {PREFECT_API_URL.value()} unreachable ({error})")

@@ -100,7 +100,7 @@ class HTTPScorer:
                 problem = f"{type(exc).__name__}: {exc}"
             else:
                 if response.status_code < 400:
-                    return response.json() if path != "/health" else None
+                    return response.json() if response.content else None
                 if response.status_code < 500 and response.status_code not in (408, 429):
                     raise ServerError(f"server {self.server.base_url}{path} answered {response.status_code}: "
                                       f"{_error_message(response)}")

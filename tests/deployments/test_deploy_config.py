@@ -144,3 +144,15 @@ def test_aws_keys_given_as_settings_reach_the_in_process_engines_environment(mon
     assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIA-from-settings"
     assert os.environ["AWS_SECRET_ACCESS_KEY"] == "secret-from-settings"
     assert os.environ["RUNAI_STREAMER_S3_REQUEST_TIMEOUT_MS"] == "30000"
+
+
+def test_deploy_against_an_unreachable_prefect_server_exits_2_naming_the_setting(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PREFECT_API_URL": "http://127.0.0.1:9/api", "PREFECT_HOME": str(tmp_path)}
+    result = subprocess.run([str(Path(sys.executable).with_name("forecaster")), "deploy"], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert "PREFECT_API_URL: Prefect server at http://127.0.0.1:9/api unreachable" in result.stderr
