@@ -13,6 +13,8 @@ def prepare_environment(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_HOME", str(data / "prefect"))
     # The temporary Prefect server's telemetry heartbeat otherwise logs "database is locked".
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The temporary server shares two cores with the engine: its 20 s default start-up wait is too short.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("VLLM_CACHE_ROOT", str(data / "cache" / "vllm"))
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     if settings.vllm.cpu_threads_bind:

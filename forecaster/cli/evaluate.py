@@ -40,16 +40,10 @@ def evaluate(
     from flows.evaluate import evaluate as evaluate_flow
     from forecaster.llm.engine import ENGINES
 
-    before = set(ENGINES._scorers)
-    try:
-        with common.clean_errors():
-            result = evaluate_flow(
-                questions_file=str(questions), agents=agent, run_id=run, learned_split=split, n_folds=folds,
-                n_resamples=resamples, config_file=str(common.CONFIG_FILE) if common.CONFIG_FILE else None)
-    finally:
-        # Only the engines this command started: a caller in the same process keeps its own.
-        for key in set(ENGINES._scorers) - before:
-            ENGINES.release(key)
+    with ENGINES.releasing_new(), common.clean_errors():
+        result = evaluate_flow(
+            questions_file=str(questions), agents=agent, run_id=run, learned_split=split, n_folds=folds,
+            n_resamples=resamples, config_file=str(common.CONFIG_FILE) if common.CONFIG_FILE else None)
     typer.echo(result["text"])
     if result["unresolved"]:
         typer.echo(f"\n{len(result['unresolved'])} question(s) without a recorded outcome were not evaluated")

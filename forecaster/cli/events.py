@@ -57,14 +57,10 @@ def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: 
     from forecaster.llm.engine import ENGINES
     from forecaster.report import forecasts_text
 
-    try:
-        with common.clean_errors():
-            summaries = forecast_events(
-                questions_file=str(questions_file) if questions_file else None, questions=inline, agents=agents,
-                ensemble_method=method, as_of=day,
-                config_file=str(common.CONFIG_FILE) if common.CONFIG_FILE else None)
-    finally:
-        ENGINES.release_all()
+    with ENGINES.releasing_new(), common.clean_errors():
+        summaries = forecast_events(
+            questions_file=str(questions_file) if questions_file else None, questions=inline, agents=agents,
+            ensemble_method=method, as_of=day, config_file=str(common.CONFIG_FILE) if common.CONFIG_FILE else None)
     typer.echo(forecasts_text(summaries))
     typer.echo(f"\nstored in {settings.database_path}; plots in {settings.plots_dir}")
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from forecaster.llm.scorer import NextTokenQuery
 from forecaster.model_prep import ensure_model
@@ -102,6 +103,16 @@ class EngineRegistry:
     def release_all(self) -> None:
         for key in list(self._scorers):
             self.release(key)
+
+    @contextlib.contextmanager
+    def releasing_new(self) -> Iterator[None]:
+        """Shut down, on leaving the block, the engines started inside it (a caller keeps its own)."""
+        before = set(self._scorers)
+        try:
+            yield
+        finally:
+            for key in set(self._scorers) - before:
+                self.release(key)
 
 
 def start_engine(settings: Settings, model_key: str) -> Any:
