@@ -74,3 +74,19 @@ def workbench(engine_settings):
 @pytest.fixture(scope="session")
 def scorer(workbench, engine_settings):
     return workbench.scorer(engine_settings, DEMO_MODEL)
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tmp_path_factory) -> Path:
+    """A random Chronos-2 of the published layout, tiny sizes (no weights can be downloaded here)."""
+    from forecaster.chronos_checkpoint import build_random_checkpoint
+
+    return build_random_checkpoint(tmp_path_factory.mktemp("chronos") / "chronos-2-tiny", size="tiny")
+
+
+@pytest.fixture(scope="session")
+def pooling_server(tiny_checkpoint, tmp_path_factory) -> Iterator[str]:
+    """Base URL of one real vLLM `/pooling` server with the chronos2 plugin, shared by every test package."""
+    from tests.chronos_server import run_pooling_server
+
+    yield from run_pooling_server(tiny_checkpoint, tmp_path_factory)

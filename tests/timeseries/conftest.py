@@ -1,6 +1,6 @@
-"""Built once per session: the tiny random Chronos-2 checkpoint, the demo CSV, flow runs.
+"""Built once per session: the demo CSV and flow runs.
 
-The Prefect server (`prefect_server`) is the session one of tests/conftest.py.
+The Prefect server, the tiny checkpoint and the pooling server are the session ones of tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -11,13 +11,6 @@ import pytest
 
 from forecaster.settings import TimeSeriesSettings
 from forecaster.timeseries.demo import write_demo_csv
-
-
-@pytest.fixture(scope="session")
-def tiny_checkpoint(tmp_path_factory) -> Path:
-    from forecaster.chronos_checkpoint import build_random_checkpoint
-
-    return build_random_checkpoint(tmp_path_factory.mktemp("chronos") / "chronos-2-tiny", size="tiny")
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 # The session server of tests/chronos_vllm, reused (it serves this directory's `tiny_checkpoint`).
-from chronos_vllm.conftest import SERVED_NAME, pooling_server  # noqa: F401
+from tests.chronos_server import SERVED_NAME
 from forecaster.timeseries.backends import PoolingBackend, build_backend
 from forecaster.timeseries.loading import load_series
 from forecaster.timeseries.storage import read_forecasts
