@@ -83,13 +83,18 @@ def test_a_plot_is_written_per_question(run):
 
 def test_forecast_table_and_plots_are_prefect_artifacts(run):
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
+    _, store, _ = run
+    first = next(store.db.query("SELECT flow_run_id FROM runs ORDER BY started_at LIMIT 1"))
+    flow_run_id = first["flow_run_id"]
     with get_client(sync_client=True) as client:
-        table = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["event-forecasts"])))
-        plot = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["plot-q-mars"])))
-    assert "Will a crewed spacecraft land on Mars" in table[-1].data
-    assert plot[-1].data.startswith("![q-mars](data:image/png;base64,")
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])))
+    by_key = {a.key: a.data for a in artifacts}
+    assert "Will a crewed spacecraft land on Mars" in by_key["event-forecasts"]
+    assert by_key["plot-q-mars"].startswith("![q-mars](data:image/png;base64,")
+    assert by_key["plot-q-rain"].startswith("![q-rain](data:image/png;base64,")
 
 
 def test_secrets_reach_neither_database_nor_log_nor_artifacts_nor_parameters(run):
