@@ -17,11 +17,10 @@ from forecaster.ensemble import METHODS
 from forecaster.resolutions_store import load_market_probabilities, load_resolutions
 from forecaster.scoring.scores_store import load_scores
 from forecaster.settings import load_settings
+from tests.shared_data import DEV_FILE
 
 pytestmark = pytest.mark.slow
 
-DEV_FILE = Path("/work/shared/data/forecastbench-2024-07-21-dev.jsonl")
-DEV_FILE = DEV_FILE if DEV_FILE.exists() else Path(__file__).resolve().parents[3] / "shared/data" / DEV_FILE.name
 # Two manifold questions with a market (one YES, one NO) and a dbnomics question without one.
 IDS = ["KCFbp1TH0RYN4j5zYdmh", "iPG19DGNrWEkbUBjfk6L", "meteofrance_TEMPERATURE_celsius.07621.D"]
 FORECAST_DATE = dt.date(2024, 7, 21)

@@ -6,9 +6,8 @@ import pytest
 
 from forecaster.errors import InputError
 from forecaster.questions import load_questions, question_id
-from forecaster.settings import PROJECT_ROOT
+from tests.shared_data import DEV_FILE
 
-DEV_FILE = PROJECT_ROOT.parent / "shared" / "data" / "forecastbench-2024-07-21-dev.jsonl"
 
 
 def test_forecastbench_dev_file_loads_with_its_fields():

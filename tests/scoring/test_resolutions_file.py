@@ -8,9 +8,8 @@ import pytest
 
 from forecaster.errors import InputError
 from forecaster.resolutions import read_resolutions_file
+from tests.shared_data import DEV_FILE
 
-DEV_FILE = Path("/work/shared/data/forecastbench-2024-07-21-dev.jsonl")
-DEV_FILE = DEV_FILE if DEV_FILE.exists() else Path(__file__).resolve().parents[3] / "shared/data" / DEV_FILE.name
 
 
 def write(tmp_path, lines) -> Path:
