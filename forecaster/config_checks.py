@@ -29,7 +29,7 @@ def settings_problems(settings: Settings, gpu_count: int | None = None) -> list[
     checks: list[Callable[[], list[str]]] = [
         lambda: _model_keys(settings),
         lambda: _agents(settings),
-        lambda: _parallelism(settings, gpus),
+        lambda: _parallelism(settings, gpus) if _runs_engines_here(settings) else [],
         lambda: _loader(settings),
         lambda: _cache(settings),
     ]
@@ -78,6 +78,14 @@ def _agents(s: Settings) -> list[str]:
         if agent.style not in STYLES:
             out.append(f"agents[{i}].style: unknown style {agent.style!r}; known: {sorted(STYLES)}")
     return out
+
+
+def _runs_engines_here(s: Settings) -> bool:
+    """Whether any agent's (or the logic) model runs in this process rather than on a vLLM server."""
+    from forecaster.llm.http_scorer import uses_server
+
+    used = {a.model for a in s.agents} | ({s.logic.model} if s.logic.model else set())
+    return not used or any(not uses_server(s, key) for key in used)
 
 
 def _parallelism(s: Settings, gpus: int) -> list[str]:

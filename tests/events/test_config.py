@@ -106,3 +106,9 @@ def test_gpu_example_config_is_valid_on_an_eight_gpu_node():
 def test_cpu_block_size_must_be_a_multiple_of_32():
     (msg,) = problems(vllm={"block_size": 16})
     assert msg == "vllm.block_size: must be a multiple of 32 on CPU, got 16"
+
+
+def test_parallelism_is_the_servers_business_when_every_model_is_served_over_http():
+    served = {"server": {"model": "smollm2-135m"}, "vllm": {"tensor_parallel_size": 8}}
+    assert problems(**served) == []
+    assert problems(vllm={"tensor_parallel_size": 8}) != []
