@@ -12,7 +12,7 @@ from typing import Literal, Mapping, Sequence
 
 import sqlite_utils
 
-from forecaster.ensemble import METHODS, combine
+from forecaster.ensemble import METHODS, combine_with_settings
 from forecaster.errors import InputError
 from forecaster.questions import Question
 from forecaster.resolutions import Resolution
@@ -122,7 +122,7 @@ def agent_and_ensemble_rows(
         rows += [_row(q, resolution, f.agent, f.probability, "agent", as_of) for f in members]
         probs, weights = [f.probability for f in members], [f.weight for f in members]
         for method in METHODS:
-            p = combine(probs, method, weights, ensemble.trim_fraction, ensemble.extremize_factor)
+            p = combine_with_settings(probs, ensemble, method, weights)
             rows.append(_row(q, resolution, method, p, "ensemble", as_of))
     return rows
 
