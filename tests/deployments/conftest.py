@@ -17,9 +17,9 @@ import pytest
 
 from forecaster.settings import PROJECT_ROOT, load_settings
 from tests.deployments.servers import (
-    API_KEY, BIN, BUCKET, DEMO_MODEL, S3_CREDENTIALS, SERVED_NAME, S3Model, VLLMServer, base_env, free_port, start,
-    stop, tail, wait_until,
+    API_KEY, BIN, BUCKET, DEMO_MODEL, S3_CREDENTIALS, SERVED_NAME, S3Model, VLLMServer, base_env,
 )
+from tests.processes import free_port, start, stop, tail, wait_until
 
 
 @pytest.fixture(scope="package")

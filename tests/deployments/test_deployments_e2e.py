@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.deployments.servers import API_KEY, tail
+from tests.deployments.servers import API_KEY
+from tests.processes import tail
 
 pytestmark = pytest.mark.slow
 
