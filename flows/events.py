@@ -40,19 +40,23 @@ def forecast_events(
     as_of: dt.date | None = None,
     use_question_dates: bool = False,
     config_file: str | None = None,
+    today: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """Forecast every question with every agent; one stored, plotted result per question.
 
     Parameters are what a person picks in the UI; secrets never travel as parameters (they come from the
-    worker's environment through the settings). Each question is forecast as of `as_of` (default today), or
+    worker's environment through the settings). Each question is forecast as of `as_of` (default `today`), or
     as of its own `forecast_date` when `use_question_dates` is set (evaluation: no later knowledge leaks in).
+    `today` (default: the run's date) decides which of those days lie in the past, where sources are read as
+    they stood then.
     """
     settings = load_settings(config_file)
     prepare_environment(settings)
     configure_logging(settings)
     check_settings(settings)
     logger = get_run_logger()
-    today = as_of or dt.date.today()
+    today = today or dt.date.today()
+    as_of = as_of or today
     specs = select_agents(settings, agents)
     method = ensemble_method or settings.ensemble.method
 
@@ -61,8 +65,8 @@ def forecast_events(
     start_run_task(settings, run_id, flow_run.get_id(), method, [s.name for s in specs])
     logger.info("run %s: %d question(s) x %d agent(s), ensemble %s", run_id, len(qs), len(specs), method)
 
-    day = {q.id: (q.forecast_date if use_question_dates and q.forecast_date else today) for q in qs}
-    context = {q.id: context_task(settings, q, day[q.id]) for q in qs}
+    day = {q.id: (q.forecast_date if use_question_dates and q.forecast_date else as_of) for q in qs}
+    context = {q.id: context_task(settings, q, day[q.id], today) for q in qs}
     reasoning = ({q.id: reasoning_task(settings, q, day[q.id], context[q.id].passages) for q in qs}
                  if settings.logic.model else {})
     forecasts: dict[str, list] = {q.id: [] for q in qs}

@@ -38,12 +38,12 @@ def load_questions_task(questions_file: str | None, inline: Sequence[Any] | None
 
 
 @task(name="retrieve-context", task_run_name="context: {question.id}", cache_policy=NO_CACHE)
-def context_task(settings: Settings, question: Question, today: dt.date) -> RetrievalResult:
+def context_task(settings: Settings, question: Question, day: dt.date, today: dt.date) -> RetrievalResult:
     """Ranked passages for the question; never fails the run (failed sources are recorded instead)."""
     if not settings.retrieval.enabled:
         return RetrievalResult()
-    # A past date reads sources as they stood then (evaluation); today reads them as they are.
-    as_of = today if today < dt.date.today() else None
+    # A day before `today` reads sources as they stood then (evaluation); today or later reads them as they are.
+    as_of = day if day < today else None
     return retrieve_context(question.text, settings.retrieval, settings.database_path, as_of=as_of)
 
 

@@ -20,6 +20,8 @@ QUESTIONS = [
     {"id": "q-rain", "question": "Will it rain in London on 2027-01-01?", "resolution_date": "2027-01-01"},
 ]
 AS_OF = dt.date(2026, 11, 23)
+# "Today" is an input: AS_OF lies in the past, so sources are read as they stood on AS_OF whatever the clock says.
+TODAY = dt.date(2026, 12, 20)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,11 @@ def run(prefect_server, workbench, tmp_path_factory):
     data = tmp_path_factory.mktemp("flow-data")
     docs = data / "docs"
     docs.mkdir()
-    (docs / "mars.md").write_text("# Mars missions\nNo crewed Mars landing is scheduled before 2030.\n")
+    (docs / "mars.md").write_text("---\ndate: 2026-11-01\n---\n# Mars missions\n"
+                                  "No crewed Mars landing is scheduled before 2030.\n")
+    # Dated after AS_OF (though before TODAY): a forecast as of AS_OF must not read it.
+    (docs / "mars-later.md").write_text("---\ndate: 2026-12-01\n---\n# Mars landing announced\n"
+                                        "A crewed Mars landing was announced for 2027.\n")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FORECASTER_DATA_DIR", str(data))
         mp.setenv("FORECASTER_RETRIEVAL__DOCUMENTS_DIR", str(docs))
@@ -36,7 +42,7 @@ def run(prefect_server, workbench, tmp_path_factory):
         for key, value in SECRETS.items():
             mp.setenv(key, value)
         settings = load_settings()
-        summaries = forecast_events(questions=QUESTIONS, as_of=AS_OF)
+        summaries = forecast_events(questions=QUESTIONS, as_of=AS_OF, today=TODAY)
         yield summaries, ForecastStore(settings.database_path), settings
 
 
@@ -69,6 +75,7 @@ def test_agents_read_the_ranked_local_documents_and_the_store_records_them(run):
     _, store, _ = run
     (context,) = store.contexts("q-mars").values()
     assert [p["title"] for p in context["passages"]][0] == "Mars missions"
+    assert "Mars landing announced" not in [p["title"] for p in context["passages"]]  # dated after AS_OF
     row = next(store.db.query("SELECT prompt, passage_ids FROM agent_forecasts WHERE question_id = 'q-mars'"))
     assert "No crewed Mars landing is scheduled before 2030." in row["prompt"]
     assert json.loads(row["passage_ids"]) == [p["id"] for p in context["passages"]]
@@ -117,7 +124,7 @@ def test_asking_again_adds_to_history_and_reuses_the_logprob_cache(run, workbenc
     monkeypatch.setenv("FORECASTER_DATA_DIR", str(settings.data_dir))
     reader = workbench.reader(settings, "smollm2-135m")
     hits = reader.cache.hits
-    forecast_events(questions=QUESTIONS[:1], as_of=AS_OF)
+    forecast_events(questions=QUESTIONS[:1], as_of=AS_OF, today=TODAY)
     assert len(store.ensemble_history("q-mars")) == 2
     assert reader.cache.hits - hits == 3 * 101  # same prompts: every candidate of every agent from the cache
 
@@ -126,7 +133,7 @@ def test_logic_model_reasoning_is_read_by_the_agents_and_stored(prefect_server, 
                                                                 monkeypatch):
     monkeypatch.setenv("FORECASTER_LOGIC__MODEL", "smollm2-135m")
     monkeypatch.setenv("FORECASTER_LOGIC__MAX_TOKENS", "24")
-    forecast_events(questions=QUESTIONS[:1], agents=["sceptic"], as_of=AS_OF)
+    forecast_events(questions=QUESTIONS[:1], agents=["sceptic"], as_of=AS_OF, today=TODAY)
     row = next(ForecastStore(settings.database_path).db.query("SELECT prompt, reasoning FROM agent_forecasts"))
     assert row["reasoning"]
     assert row["reasoning"] in row["prompt"]

@@ -16,7 +16,8 @@ QUESTION = "Will the Federal Reserve cut interest rates before July 2025?"
 def docs(tmp_path: Path) -> Path:
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "fomc.md").write_text("# FOMC minutes\nMembers discussed when to cut the federal funds rate.")
+    (folder / "fomc.md").write_text("---\ndate: 2024-05-02\n---\n# FOMC minutes\n"
+                                    "Members discussed when to cut the federal funds rate.")
     (folder / "fruit.txt").write_text("Bananas are rich in potassium and grow in tropical climates.")
     return folder
 
@@ -80,7 +81,7 @@ def test_as_of_reaches_every_source(mediawiki, db, docs):
     texts = " ".join(p.text for p in result.passages)
     assert "held the federal funds rate steady" in texts
     assert "2024" not in texts
-    # The documents were written today, after 2020.
+    # fomc.md is dated 2024-05-02 by its front matter; fruit.txt has its (recent) mtime: both after 2020.
     assert {p.source for p in result.passages} == {"wikipedia"}
 
 
