@@ -6,15 +6,14 @@ import pytest
 
 from forecaster.errors import InputError
 from forecaster.questions import load_questions, question_id
-from tests.shared_data import DEV_FILE
-
+from tests.shared_data import DEV_FILE, dev_records
 
 
 def test_forecastbench_dev_file_loads_with_its_fields():
     if not DEV_FILE.is_file():
         pytest.skip("shared/ data not beside the checkout")
     questions = load_questions(DEV_FILE)
-    assert len(questions) == 73
+    assert [q.id for q in questions] == [r["id"] for r in dev_records()]
     first = questions[0]
     assert first.id == "TPkEjiNb1wVCIGFnPcDD"
     assert first.forecast_date == dt.date(2024, 7, 21)
@@ -72,4 +71,89 @@ def test_unsupported_extension_is_rejected(tmp_path):
     path = tmp_path / "q.csv"
     path.write_text("question\nA?\n")
     with pytest.raises(InputError, match=r"must be \.jsonl, \.yaml or \.yml"):
+        load_questions(path)
+
+
+def test_a_missing_file_is_named(tmp_path):
+    path = tmp_path / "nope.yaml"
+    with pytest.raises(InputError, match=r"nope\.yaml: questions file not found"):
+        load_questions(path)
+
+
+def test_an_empty_jsonl_file_has_no_questions(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n\n")
+    with pytest.raises(InputError, match=r"q\.jsonl: no questions found"):
+        load_questions(path)
+
+
+def test_an_empty_yaml_file_is_not_a_list_of_questions(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text("")
+    with pytest.raises(InputError, match=r"q\.yaml: expected a list of questions"):
+        load_questions(path)
+
+
+def test_an_empty_list_of_questions_has_no_questions(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text("questions: []\n")
+    with pytest.raises(InputError, match=r"q\.yaml: no questions found"):
+        load_questions(path)
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text("- question: A?\n- question: B?\n  background: \"quoted\" then not\n")
+    with pytest.raises(InputError, match=r"q\.yaml:3: not valid YAML"):
+        load_questions(path)
+
+
+def test_yaml_that_is_a_mapping_without_questions_is_refused(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text("question: Will X happen?\n")
+    with pytest.raises(InputError, match=r"q\.yaml: expected a list of questions \(or a mapping with key "
+                                         r"'questions'\)"):
+        load_questions(path)
+
+
+def test_yaml_that_is_plain_text_is_refused(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text("Will X happen?\n")
+    with pytest.raises(InputError, match=r"q\.yaml: expected a list of questions"):
+        load_questions(path)
+
+
+def test_a_yaml_item_that_is_not_a_mapping_names_the_item(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text("- question: A?\n- Will B happen?\n")
+    with pytest.raises(InputError, match=r"q\.yaml: question #2: a question must be a mapping of fields, got str"):
+        load_questions(path)
+
+
+def test_a_jsonl_line_that_is_not_a_mapping_names_the_line(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"question": "A?"}\n["B?"]\n')
+    with pytest.raises(InputError, match=r"q\.jsonl:2: a question must be a mapping of fields, got list"):
+        load_questions(path)
+
+
+def test_a_field_that_is_not_text_names_the_item_and_field(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text("- question: A?\n  background:\n    - one\n    - two\n")
+    with pytest.raises(InputError, match=r"q\.yaml: question #1: field 'background' must be text"):
+        load_questions(path)
+
+
+def test_a_jsonl_field_that_is_not_text_names_the_line_and_field(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"question": "A?"}\n{"question": "B?", "source": {"name": "x"}}\n')
+    with pytest.raises(InputError, match=r"q\.jsonl:2: field 'source' must be text"):
+        load_questions(path)
+
+
+def test_a_question_that_is_not_text_names_the_field(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text("- question: 42\n")
+    with pytest.raises(InputError, match=r"q\.yaml: question #1: field 'question' is required and must be "
+                                         r"non-empty text"):
         load_questions(path)
