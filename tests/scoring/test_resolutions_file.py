@@ -8,7 +8,7 @@ import pytest
 
 from forecaster.errors import InputError
 from forecaster.resolutions import read_resolutions_file
-from tests.shared_data import DEV_FILE
+from tests.shared_data import DEV_FILE, dev_records
 
 
 
@@ -90,8 +90,8 @@ def test_a_missing_file_is_named(tmp_path):
 
 def test_the_forecastbench_dev_file_gives_outcomes_and_market_probabilities():
     parsed = read_resolutions_file(DEV_FILE)
-    records = [json.loads(line) for line in DEV_FILE.read_text().splitlines() if line.strip()]
-    assert len(parsed.resolutions) == len(records) == 73
+    records = dev_records()
+    assert len(parsed.resolutions) == len(records)
     assert {r.question_id: r.outcome for r in parsed.resolutions} == {r["id"]: r["outcome"] for r in records}
     with_market = {r["id"]: r["market_probability"] for r in records if r["market_probability"] is not None}
     assert {m.question_id: m.probability for m in parsed.market_probabilities} == with_market

@@ -12,8 +12,7 @@ from forecaster.errors import InputError
 from forecaster.resolutions import MarketProbability, Resolution
 from forecaster.resolutions_store import import_file, load_market_probabilities, load_resolutions, save
 
-DEV_FILE = Path("/work/shared/data/forecastbench-2024-07-21-dev.jsonl")
-DEV_FILE = DEV_FILE if DEV_FILE.exists() else Path(__file__).resolve().parents[3] / "shared/data" / DEV_FILE.name
+from tests.shared_data import DEV_FILE, dev_market_probabilities, dev_records
 
 
 def count(path: Path, table: str) -> int:
@@ -23,10 +22,11 @@ def count(path: Path, table: str) -> int:
 
 def test_importing_the_dev_file_records_outcomes_and_market_probabilities(tmp_path):
     path = tmp_path / "store" / "forecaster.db"
-    assert import_file(open_database(path), DEV_FILE) == (73, 23)
+    records = {r["id"]: r for r in dev_records()}
+    n_markets = len(dev_market_probabilities())
+    assert import_file(open_database(path), DEV_FILE) == (len(records), n_markets)
     # Read back through a fresh connection: it is on disk.
-    assert count(path, "resolutions") == 73 and count(path, "market_probabilities") == 23
-    records = {r["id"]: r for r in map(json.loads, DEV_FILE.read_text().splitlines())}
+    assert count(path, "resolutions") == len(records) and count(path, "market_probabilities") == n_markets
     stored = load_resolutions(open_database(path))
     assert {q: r.outcome for q, r in stored.items()} == {q: r["outcome"] for q, r in records.items()}
     assert {r.source for r in stored.values()} == {f"file:{DEV_FILE.name}"}

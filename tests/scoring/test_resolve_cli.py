@@ -8,9 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from forecaster.cli import app
-
-DEV_FILE = Path("/work/shared/data/forecastbench-2024-07-21-dev.jsonl")
-DEV_FILE = DEV_FILE if DEV_FILE.exists() else Path(__file__).resolve().parents[3] / "shared/data" / DEV_FILE.name
+from tests.shared_data import DEV_FILE, dev_market_probabilities, dev_records
 
 
 @pytest.fixture
@@ -73,9 +71,10 @@ def test_a_bad_date_is_refused(run):
 def test_resolve_a_file_records_outcomes_and_market_probabilities(run):
     result = run("--file", str(DEV_FILE))
     assert result.exit_code == 0, result.output
-    assert "recorded 73 resolutions and 23 market probabilities" in result.output
-    assert rows(run.db, "SELECT count(*) FROM resolutions") == [(73,)]
-    assert rows(run.db, "SELECT count(*) FROM market_probabilities") == [(23,)]
+    n_questions, n_markets = len(dev_records()), len(dev_market_probabilities())
+    assert f"recorded {n_questions} resolutions and {n_markets} market probabilities" in result.output
+    assert rows(run.db, "SELECT count(*) FROM resolutions") == [(n_questions,)]
+    assert rows(run.db, "SELECT count(*) FROM market_probabilities") == [(n_markets,)]
 
 
 def test_a_file_with_an_error_names_the_line_and_stores_nothing(run, tmp_path):

@@ -1,8 +1,6 @@
 """The evaluate flow's entry point, end to end on the dev file's real outcomes and market probabilities."""
 
-import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -10,14 +8,12 @@ from forecaster.db import open_database
 from forecaster.scoring.report import ForecastRow, ScoringOptions
 from forecaster.scoring.scores_store import load_scores, save_scores
 from forecaster.scoring.summary import summarise
-
-DEV_FILE = Path("/work/shared/data/forecastbench-2024-07-21-dev.jsonl")
-DEV_FILE = DEV_FILE if DEV_FILE.exists() else Path(__file__).resolve().parents[3] / "shared/data" / DEV_FILE.name
+from tests.shared_data import dev_records
 
 
 @pytest.fixture(scope="module")
 def dev():
-    records = [json.loads(line) for line in DEV_FILE.read_text().splitlines() if line.strip()]
+    records = dev_records()
     # A stand-in agent that always says 0.3 (the forecasts are not the point here; the harness is).
     rows = [
         ForecastRow(r["id"], r["source"], "always-0.3", 0.3, r["outcome"], date.fromisoformat(r["resolution_date"]))
@@ -33,9 +29,9 @@ def test_summary_scores_the_dev_file_against_market_and_coin(dev, tmp_path):
     by = {(r.scope, r.name): r for r in summary.table}
     yes = sum(r["outcome"] for r in records)
     # Always 0.3: YES questions lose 0.49, NO questions 0.09.
-    assert by[("all", "always-0.3")].brier == pytest.approx((0.49 * yes + 0.09 * (73 - yes)) / 73)
+    assert by[("all", "always-0.3")].brier == pytest.approx((0.49 * yes + 0.09 * (len(records) - yes)) / len(records))
     assert by[("all", "constant 0.5")].brier == 0.25
-    assert by[("all", "market")].n == len(market) == 23
+    assert by[("all", "market")].n == len(market) == sum(r["market_probability"] is not None for r in records)
     assert "[with market]" in summary.text and "always-0.3" in summary.text
     assert summary.plots.calibration.exists() and summary.plots.brier_over_time.exists()
 
