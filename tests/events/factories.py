@@ -15,14 +15,23 @@ from forecaster.store import QuestionResult
 def agent_forecast(question_id: str, agent: str, peak: int) -> AgentForecast:
     probs = [0.0] * 101
     probs[peak] = 1.0
+    return agent_forecast_of(question_id, agent, probs)
+
+
+def agent_forecast_of(question_id: str, agent: str, probs: list[float]) -> AgentForecast:
+    """An agent forecast of a given distribution over 0..100, its summary numbers computed by Distribution."""
     dist = Distribution(tuple(probs))
     return AgentForecast(question_id, agent, "smollm2-135m", "plain", 1.0, dist.probs, dist.mean, dist.median,
                          dist.mode, dist.entropy_bits, 0.2, False, "prompt text")
 
 
 def question_result(question_id: str = "q-1", peaks: tuple[int, ...] = (20, 40)) -> QuestionResult:
-    question = Question(question_id, f"Will {question_id} happen?", dt.date(2027, 6, 30))
     forecasts = tuple(agent_forecast(question_id, f"agent-{i}", p) for i, p in enumerate(peaks))
+    return question_result_of(question_id, forecasts)
+
+
+def question_result_of(question_id: str, forecasts: tuple[AgentForecast, ...]) -> QuestionResult:
+    question = Question(question_id, f"Will {question_id} happen?", dt.date(2027, 6, 30))
     return QuestionResult(question, dt.date(2026, 11, 23), forecasts,
                           ensemble_forecast(question_id, forecasts, EnsembleSettings()))
 

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from forecaster.store import ForecastStore
-from tests.events.factories import question_result, with_ensemble_probability
+from tests.events.factories import agent_forecast_of, question_result, question_result_of, with_ensemble_probability
 
 
 @pytest.fixture
@@ -20,11 +20,15 @@ def test_question_and_forecasts_are_stored_together(store):
     assert store.count_rows("q-1") == {"questions": 1, "agent_forecasts": 2, "ensemble_forecasts": 1}
 
 
-def test_stored_distribution_round_trips_and_its_mean_is_the_probability(store):
-    store.save_question("run-1", question_result(peaks=(30,)))
-    row = store.agent_history("q-1")[0]
-    assert sum(row["distribution"]) == pytest.approx(1.0)
-    assert row["probability"] == pytest.approx(sum(n * p for n, p in enumerate(row["distribution"])) / 100)
+def test_a_stored_distribution_comes_back_unchanged_with_its_summary_numbers(store):
+    probs = [0.0] * 101
+    probs[10], probs[50] = 0.25, 0.75  # worked by hand: mean 0.40, median and mode 0.50, entropy 0.811 bits
+    store.save_question("run-1", question_result_of("q-1", (agent_forecast_of("q-1", "agent-0", probs),)))
+    (row,) = store.agent_history("q-1")
+    assert row["distribution"] == probs
+    assert row["probability"] == pytest.approx(0.40)
+    assert (row["median"], row["mode"]) == (pytest.approx(0.50), pytest.approx(0.50))
+    assert row["entropy_bits"] == pytest.approx(0.8113, abs=1e-4)
 
 
 def test_failure_in_the_middle_of_a_question_leaves_no_rows_of_it(store):
