@@ -11,6 +11,18 @@ import pytest
 from forecaster.settings import PROJECT_ROOT, Settings, load_settings
 
 DEMO_MODEL = "smollm2-135m"
+# Fixtures that start a real server process or a vLLM engine (directly or through the fixtures they use). A test
+# that needs one, even indirectly, must be marked slow, so that `-m "not slow"` starts none.
+STARTS_A_SERVER_OR_ENGINE = {
+    "prefect_server": "a temporary Prefect server",
+    "workbench": "the vLLM engine",
+    "scorer": "the vLLM engine",
+    "pooling_server": "a vLLM /pooling server",
+    "prefect_api": "a Prefect server (tests/deployments)",
+    "s3_model": "a moto S3 server (tests/deployments)",
+    "vllm_server": "a vLLM OpenAI server (tests/deployments)",
+    "worker": "a Prefect worker (tests/deployments)",
+}
 # float32 so the engine's log-probabilities can be compared with a transformers forward pass.
 TEST_ENV = {
     "FORECASTER_VLLM__DTYPE": "float32",
@@ -18,6 +30,19 @@ TEST_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "TOKENIZERS_PARALLELISM": "false",
 }
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Refuse to run when a test that starts a server or an engine is not marked slow."""
+    unmarked = []
+    for item in items:
+        started = sorted(set(getattr(item, "fixturenames", ())) & STARTS_A_SERVER_OR_ENGINE.keys())
+        if started and item.get_closest_marker("slow") is None:
+            what = ", ".join(f"{name} ({STARTS_A_SERVER_OR_ENGINE[name]})" for name in started)
+            unmarked.append(f"  {item.nodeid}: uses {what}")
+    if unmarked:
+        raise pytest.UsageError("tests that start a server or an engine must be marked slow "
+                                "(@pytest.mark.slow or pytestmark):\n" + "\n".join(unmarked))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -96,6 +96,7 @@ def test_aws_variables_already_in_the_environment_win_over_the_settings():
     assert env["AWS_ACCESS_KEY_ID"] == "from-env"
 
 
+@pytest.mark.slow
 def test_holding_the_gpu_slot_is_a_no_op_when_the_limit_does_not_exist(prefect_server):
     from tasks.gpu import gpu_slot
 
@@ -105,6 +106,7 @@ def test_holding_the_gpu_slot_is_a_no_op_when_the_limit_does_not_exist(prefect_s
     assert ran == [True]
 
 
+@pytest.mark.slow
 def test_the_gpu_slot_is_taken_and_given_back(prefect_server):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
