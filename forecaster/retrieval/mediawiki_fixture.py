@@ -3,7 +3,9 @@
 It answers the calls the `wikipedia` client makes (search, page info, page text) and the revisions query
 used for `as_of`, in the JSON shapes of the real API (format version 1). `mode` makes it misbehave:
 "error500" answers HTTP 500, "garbage" answers malformed JSON, "hang" answers only after `hang_s`.
-`fail_first` misbehaves (per `mode`) on that many requests, then answers normally.
+`fail_first` misbehaves (per `mode`) on that many requests, then answers normally. `port` 0 picks a free
+port; after `stop()` the address stays known (`url`), so a client sees connection refused there, and a new
+fixture given that `port` serves the same address again.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class MediaWikiFixture:
     mode: Mode = "ok"
     fail_first: int | None = None
     hang_s: float = 5.0
+    port: int = 0
     requests: list[dict[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -52,13 +55,14 @@ class MediaWikiFixture:
 
     @property
     def url(self) -> str:
-        assert self._server is not None, "server not started"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/w/api.php"
+        """The api.php address; still the same after `stop()` (nothing listens there then)."""
+        assert self.port, "server never started"
+        return f"http://127.0.0.1:{self.port}/w/api.php"
 
     def start(self) -> "MediaWikiFixture":
         handler = type("Handler", (_Handler,), {"fixture": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        self.port = self._server.server_address[1]
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self

@@ -8,6 +8,7 @@ from typing import Callable
 
 import sqlite_utils
 
+from forecaster.retrieval.availability import SourceAvailability
 from forecaster.retrieval.local_source import fetch_local
 from forecaster.retrieval.passage import Passage, RetrievalResult, SourceFailure, SourceResult, describe_failure
 from forecaster.retrieval.ranking import RankedPassages, rank_passages
@@ -34,25 +35,43 @@ def enabled_sources(settings: RetrievalSettings) -> list[str]:
 
 
 def retrieve(question_text: str, settings: RetrievalSettings, db: sqlite_utils.Database, *,
-             as_of: date | None = None) -> RetrievalResult:
-    """The best passages for a question from every enabled source; failures are listed, never raised."""
-    outcomes: dict[str, SourceResult | BaseException] = {}
+             as_of: date | None = None, availability: SourceAvailability | None = None) -> RetrievalResult:
+    """The best passages for a question from every enabled source; failures are listed, never raised.
+
+    With `availability` (one per run), a source found unreachable (DNS, refused, TLS) is marked there and
+    not asked again: later questions record it as "source unavailable" at once.
+    """
+    outcomes: dict[str, SourceResult | SourceFailure | BaseException] = {}
     for name in enabled_sources(settings):
+        skipped = availability.skip(name) if availability is not None else None
+        if skipped is not None:
+            outcomes[name] = skipped
+            continue
         try:
             outcomes[name] = SOURCES[name](question_text, settings, db, as_of=as_of)
         except Exception as exc:  # the question goes on without this source
             outcomes[name] = exc
+            marked = availability.record(name, exc) if availability is not None else None
+            if marked is not None:
+                log.warning("retrieval: %s is unavailable for the rest of this run (%s)", name, marked)
     return combine(question_text, outcomes, settings, db)
 
 
-def combine(question_text: str, outcomes: dict[str, SourceResult | BaseException], settings: RetrievalSettings,
-            db: sqlite_utils.Database) -> RetrievalResult:
-    """Rank what the sources gave; sources that raised (and a ranking fault) become failures."""
+def combine(question_text: str, outcomes: dict[str, SourceResult | SourceFailure | BaseException],
+            settings: RetrievalSettings, db: sqlite_utils.Database) -> RetrievalResult:
+    """Rank what the sources gave; sources that raised (and a ranking fault) become failures.
+
+    A `SourceFailure` among the outcomes is a source skipped without asking (marked unavailable for the
+    run): recorded as it is, and not warned about again.
+    """
     candidates: list[Passage] = []
     failures: list[SourceFailure] = []
     warnings: list[str] = []
     for name, outcome in outcomes.items():
-        if isinstance(outcome, BaseException):
+        if isinstance(outcome, SourceFailure):
+            failures.append(outcome)
+            log.debug("retrieval: %s skipped: %s", name, outcome.reason)
+        elif isinstance(outcome, BaseException):
             failures.append(SourceFailure(name, describe_failure(outcome)))
             log.warning("retrieval: %s gave no context: %s", name, failures[-1].reason)
         else:
