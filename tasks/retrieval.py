@@ -1,7 +1,9 @@
 """Thin Prefect tasks over forecaster.retrieval: one retried task per source, then ranking.
 
 `retrieve_context` is what a flow calls: a source that still fails after its retries is recorded in
-the result's `failures` (and logged), and the question goes on without it; it never raises.
+the result's `failures` (and logged), and the question goes on without it; it never raises. Given the run's
+`SourceAvailability`, a source that failed at the connection level (DNS, refused, TLS) is marked there
+(one warning) and later questions skip it without a task, recording "source unavailable".
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 
 from forecaster.db import open_database
 from forecaster.errors import ForecasterError
-from forecaster.retrieval import RetrievalResult, SourceResult, enabled_sources
+from forecaster.retrieval import RetrievalResult, SourceAvailability, SourceResult, enabled_sources
 from forecaster.retrieval.passage import SourceFailure, describe_failure
 from forecaster.retrieval.retrieve import SOURCES, combine
 from forecaster.retrieval.store import RetrievalStore
@@ -87,27 +89,41 @@ def _prepare_store(db_path: str | Path) -> None:
 
 
 def retrieve_context(question_text: str, settings: RetrievalSettings, db_path: str | Path, *,
-                     as_of: date | None = None) -> RetrievalResult:
-    """Inside a flow: every enabled source as its own retried task, then ranking. Never raises."""
+                     as_of: date | None = None, availability: SourceAvailability | None = None) -> RetrievalResult:
+    """Inside a flow: every enabled source as its own retried task, then ranking. Never raises.
+
+    `availability` is the run's record of unreachable sources (None: every source is asked every time).
+    """
     _prepare_store(db_path)
     delays = retry_delays(settings)
+    names = enabled_sources(settings)
+    skipped = {name: availability.skip(name) for name in names} if availability is not None else {}
     futures = {
         name: SOURCE_TASKS[name]
         .with_options(retries=settings.retries, retry_delay_seconds=delays or 0)
         .submit(question_text, settings, str(db_path), as_of)
-        for name in enabled_sources(settings)
+        for name in names if skipped.get(name) is None
     }
-    outcomes: dict[str, SourceResult | BaseException] = {}
-    for name, future in futures.items():
+    outcomes: dict[str, SourceResult | SourceFailure | BaseException] = {}
+    for name in names:
+        if name not in futures:
+            outcomes[name] = skipped[name]
+            continue
         try:
-            outcomes[name] = future.result()
+            outcomes[name] = futures[name].result()
         except Exception as exc:  # the source failed after its retries: go on without it
             outcomes[name] = exc
+            marked = availability.record(name, exc) if availability is not None else None
+            if marked is not None:
+                _logger().warning("retrieval: %s is unavailable for the rest of this run (%s)", name, marked)
     try:
         result = rank_context(question_text, outcomes, settings, str(db_path))
     except Exception as exc:  # ranking guards itself; this is the last line of defence
         _logger().warning("retrieval failed entirely: %s", exc)
         return RetrievalResult(failures=[SourceFailure("retrieval", describe_failure(exc))])
     for failure in result.failures:
-        _logger().warning("retrieval: %s gave no context: %s", failure.source, failure.reason)
+        if skipped.get(failure.source) is not None:  # warned once, when it was marked
+            _logger().info("retrieval: %s skipped: %s", failure.source, failure.reason)
+        else:
+            _logger().warning("retrieval: %s gave no context: %s", failure.source, failure.reason)
     return result
