@@ -12,6 +12,7 @@ from prefect.runtime import flow_run
 from forecaster.config_checks import check_settings
 from forecaster.logging_setup import configure_logging
 from forecaster.report import failure_records, passage_records, summary
+from forecaster.retrieval import SourceAvailability
 from forecaster.runtime import prepare_environment
 from forecaster.settings import load_settings
 from forecaster.store import QuestionResult
@@ -66,7 +67,8 @@ def forecast_events(
     logger.info("run %s: %d question(s) x %d agent(s), ensemble %s", run_id, len(qs), len(specs), method)
 
     day = {q.id: (q.forecast_date if use_question_dates and q.forecast_date else as_of) for q in qs}
-    context = {q.id: context_task(settings, q, day[q.id], today) for q in qs}
+    availability = SourceAvailability()  # a source found unreachable is skipped for the rest of this run
+    context = {q.id: context_task(settings, q, day[q.id], today, availability) for q in qs}
     reasoning = ({q.id: reasoning_task(settings, q, day[q.id], context[q.id].passages) for q in qs}
                  if settings.logic.model else {})
     forecasts: dict[str, list] = {q.id: [] for q in qs}

@@ -18,7 +18,7 @@ from forecaster.questions import Question, load_questions, question_from_mapping
 from forecaster.report import forecasts_markdown
 from forecaster.settings import Settings
 from forecaster.store import ForecastStore, QuestionResult
-from forecaster.retrieval import RetrievalResult
+from forecaster.retrieval import RetrievalResult, SourceAvailability
 from forecaster.workbench import WORKBENCH
 from tasks.gpu import gpu_slot
 from tasks.retrieval import retrieve_context
@@ -38,13 +38,18 @@ def load_questions_task(questions_file: str | None, inline: Sequence[Any] | None
 
 
 @task(name="retrieve-context", task_run_name="context: {question.id}", cache_policy=NO_CACHE)
-def context_task(settings: Settings, question: Question, day: dt.date, today: dt.date) -> RetrievalResult:
-    """Ranked passages for the question; never fails the run (failed sources are recorded instead)."""
+def context_task(settings: Settings, question: Question, day: dt.date, today: dt.date,
+                 availability: SourceAvailability | None = None) -> RetrievalResult:
+    """Ranked passages for the question; never fails the run (failed sources are recorded instead).
+
+    `availability` is the run's record of unreachable sources, shared by all its questions.
+    """
     if not settings.retrieval.enabled:
         return RetrievalResult()
     # A day before `today` reads sources as they stood then (evaluation); today or later reads them as they are.
     as_of = day if day < today else None
-    return retrieve_context(question.text, settings.retrieval, settings.database_path, as_of=as_of)
+    return retrieve_context(question.text, settings.retrieval, settings.database_path, as_of=as_of,
+                            availability=availability)
 
 
 @task(name="write-reasoning", task_run_name="reasoning: {question.id}", **MODEL_TASK)
