@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 
@@ -57,32 +58,50 @@ def prompt(tokenizer, style="plain"):
     return forecast_prompt(tokenizer, QUESTION, style, TODAY)
 
 
-def test_distribution_sums_to_one_over_0_to_100(reader):
-    dist = reader.read(prompt(reader.scorer.tokenizer)).distribution
-    assert len(dist.probs) == 101
-    assert sum(dist.probs) == pytest.approx(1.0, abs=1e-9)
-    assert all(p >= 0 for p in dist.probs)
+def forward_pass_logprobs(hf_model, prompt_ids, sequences) -> list[float]:
+    """log P(answer n | prompt) for n = 0..100 from transformers: the prompt once, then each answer on a copy of its
+    KV cache, token by token, with no code of the read-out involved."""
+    with torch.no_grad():
+        out = hf_model(torch.tensor([list(prompt_ids)]), use_cache=True)
+        first = torch.log_softmax(out.logits[0, -1].double(), dim=-1)
+        result = []
+        for n in range(101):
+            cache, step, total = copy.deepcopy(out.past_key_values), first, 0.0
+            for i, tok in enumerate(sequences[n]):
+                total += float(step[tok])
+                if i + 1 < len(sequences[n]):
+                    nxt = hf_model(torch.tensor([[tok]]), past_key_values=cache, use_cache=True)
+                    cache, step = nxt.past_key_values, torch.log_softmax(nxt.logits[0, -1].double(), dim=-1)
+            result.append(total)
+    return result
 
 
-def test_mean_is_expected_percentage_over_100(reader):
-    dist = reader.read(prompt(reader.scorer.tokenizer)).distribution
-    assert dist.mean == pytest.approx(sum(n * p for n, p in enumerate(dist.probs)) / 100)
-    assert 0 <= dist.median <= 1 and 0 <= dist.mode <= 1
-
-
-def test_logprobs_equal_a_transformers_forward_pass(reader, hf_model):
-    """The read-out is wired to the model: same log-probabilities as a plain forward pass of the same ids."""
-    parts = prompt(reader.scorer.tokenizer, "sceptic")
+@pytest.fixture(scope="module")
+def sceptic_readout(scorer, hf_model):
+    """The engine's read-out of one prompt beside transformers' log-probabilities of every full answer."""
+    reader = DistributionReader(scorer, LogprobCache(1000))
+    parts = prompt(scorer.tokenizer, "sceptic")
     readout = reader.read(parts)
-    sequences = candidate_sequences(reader.scorer.tokenizer, parts.text, "%")
-    for n in (0, 1, 10, 42, 100):
-        ids = list(readout.prompt_ids) + list(sequences[n])
-        with torch.no_grad():
-            logits = hf_model(torch.tensor([ids])).logits[0]
-        logprobs = torch.log_softmax(logits.double(), dim=-1)
-        start = len(readout.prompt_ids)
-        expected = sum(float(logprobs[start - 1 + i, tok]) for i, tok in enumerate(sequences[n]))
-        assert readout.logprobs[n] == pytest.approx(expected, abs=2e-3), n
+    sequences = candidate_sequences(scorer.tokenizer, parts.text, "%")
+    return readout, forward_pass_logprobs(hf_model, readout.prompt_ids, sequences)
+
+
+def test_logprobs_of_every_answer_equal_a_transformers_forward_pass(sceptic_readout):
+    """The read-out is wired to the model: same log-probabilities as a plain forward pass of the same ids."""
+    readout, expected = sceptic_readout
+    assert len(readout.logprobs) == 101
+    for n in range(101):
+        assert readout.logprobs[n] == pytest.approx(expected[n], abs=2e-3), n
+
+
+def test_distribution_and_probability_follow_the_forward_pass(sceptic_readout):
+    readout, expected = sceptic_readout
+    weights = [math.exp(lp - max(expected)) for lp in expected]
+    probs = [w / sum(weights) for w in weights]
+    dist = readout.distribution
+    assert max(abs(a - b) for a, b in zip(dist.probs, probs)) < 1e-3
+    assert dist.mean == pytest.approx(sum(n * p for n, p in enumerate(probs)) / 100, abs=1e-3)
+    assert dist.mode == max(range(101), key=probs.__getitem__) / 100
 
 
 def test_one_does_not_absorb_ten_to_nineteen_or_hundred(reader):
