@@ -1,4 +1,4 @@
-"""Built once per session: the demo CSV and flow runs.
+"""Built once per session: the demo CSV and flow runs (each with its own flow-run id, to read its artifacts by).
 
 The Prefect server, the tiny checkpoint and the pooling server are the session ones of tests/conftest.py.
 """
@@ -29,9 +29,10 @@ def forecast_run(prefect_server, ts_settings, demo_csv, tmp_path_factory) -> dic
     from flows.timeseries import forecast_series_flow
 
     out = tmp_path_factory.mktemp("forecast_run")
-    result = forecast_series_flow(str(demo_csv), ts_settings, str(out / "forecaster.db"), str(out / "plots"),
-                                  horizon=12, quantile_levels=[0.1, 0.5, 0.9])
-    return {**result, "database_path": out / "forecaster.db", "plots_dir": out / "plots"}
+    state = forecast_series_flow(str(demo_csv), ts_settings, str(out / "forecaster.db"), str(out / "plots"),
+                                 horizon=12, quantile_levels=[0.1, 0.5, 0.9], return_state=True)
+    return {**state.result(), "flow_run_id": state.state_details.flow_run_id,
+            "database_path": out / "forecaster.db", "plots_dir": out / "plots"}
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +41,7 @@ def backtest_run(prefect_server, ts_settings, tmp_path_factory) -> dict:
     from flows.timeseries import backtest_flow
 
     out = tmp_path_factory.mktemp("backtest_run")
-    result = backtest_flow(ts_settings, str(out / "forecaster.db"), str(out / "plots"), horizon=12,
-                           quantile_levels=[0.1, 0.5, 0.9], windows=1)
-    return {**result, "database_path": out / "forecaster.db", "plots_dir": out / "plots"}
+    state = backtest_flow(ts_settings, str(out / "forecaster.db"), str(out / "plots"), horizon=12,
+                          quantile_levels=[0.1, 0.5, 0.9], windows=1, return_state=True)
+    return {**state.result(), "flow_run_id": state.state_details.flow_run_id,
+            "database_path": out / "forecaster.db", "plots_dir": out / "plots"}

@@ -6,17 +6,31 @@ import math
 from pathlib import Path
 
 import pytest
-from prefect.artifacts import Artifact
 
 from forecaster.db import open_database
 from forecaster.errors import InputError
 from forecaster.timeseries.storage import read_forecasts, read_metrics
+from tests.images import differ, size
 
 from .known_scores import BASELINE_MAPE_1960
 
 pytestmark = pytest.mark.slow
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# figsize in inches x dpi 90 (forecaster/timeseries/plots.py)
+FAN_CHART_SIZE = BACKTEST_CHART_SIZE = (810, 360)
+SCORES_CHART_SIZE = (1080, 315)
+
+
+def artifact_of_run(flow_run_id, key: str):
+    """The artifact `key` that this very flow run published (not the latest of that key from any run)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]), key=ArtifactFilterKey(any_=[key])))
+    assert len(found) == 1, f"{len(found)} artifacts {key!r} for flow run {flow_run_id}"
+    return found[0]
 
 
 def test_forecast_flow_stores_every_step_and_level_of_1961(forecast_run):
@@ -39,13 +53,12 @@ def test_forecast_flow_records_the_run(forecast_run):
 def test_forecast_flow_draws_a_fan_chart_per_series(forecast_run):
     [plot] = forecast_run["plots"]
     assert plot.endswith("AirPassengers.png")
-    with open(plot, "rb") as handle:
-        assert handle.read(8) == PNG_MAGIC
+    assert size(plot) == FAN_CHART_SIZE
 
 
-def test_forecast_flow_publishes_the_fan_chart_as_an_artifact(forecast_run):
-    artifact = Artifact.get("ts-fan-charts")
-    assert artifact is not None and "data:image/png;base64," in artifact.data
+def test_forecast_flow_publishes_the_fan_chart_as_an_artifact_of_its_run(forecast_run):
+    artifact = artifact_of_run(forecast_run["flow_run_id"], "ts-fan-charts")
+    assert "data:image/png;base64," in artifact.data
 
 
 def test_a_bad_file_fails_the_flow_with_the_rule_and_writes_nothing(prefect_server, ts_settings, tmp_path):
@@ -80,11 +93,8 @@ def test_backtest_flow_stores_scores_and_every_models_forecasts(backtest_run):
 def test_backtest_flow_prints_a_table_and_draws_its_charts(backtest_run):
     assert backtest_run["table"].splitlines()[0] == "| model | MASE | MAPE % | wQL |"
     assert "| AutoARIMA | " in backtest_run["table"]
-    assert len(backtest_run["plots"]) == 2
-    for plot in backtest_run["plots"]:
-        with open(plot, "rb") as handle:
-            assert handle.read(8) == PNG_MAGIC
-    assert "AutoARIMA" in Artifact.get("ts-backtest-scores").data
+    assert sorted(size(plot) for plot in backtest_run["plots"]) == sorted([BACKTEST_CHART_SIZE, SCORES_CHART_SIZE])
+    assert "AutoARIMA" in artifact_of_run(backtest_run["flow_run_id"], "ts-backtest-scores").data
 
 
 def test_a_flow_given_no_settings_reads_the_project_configuration(
@@ -116,3 +126,5 @@ def test_forecast_flow_takes_several_series_with_known_future_covariates(prefect
     # One chart per series; a "/" in an id cannot reach the file system.
     names = sorted(Path(p).name.split("-", 2)[-1] for p in result["plots"])
     assert names == ["north.png", "south_east.png"]
+    # Each chart shows its own series.
+    assert differ(*result["plots"])
