@@ -8,11 +8,9 @@ from prefect import flow, get_run_logger
 
 from flows.events import forecast_events
 from forecaster.errors import InputError
-from forecaster.logging_setup import configure_logging
-from forecaster.runtime import prepare_environment
+from forecaster.runtime import bootstrap
 from forecaster.scoring.learned import WEIGHTED_NAME
 from forecaster.scoring.report import BASE_RATE_NAME, CONSTANT_NAME, MARKET_NAME, ScoringOptions
-from forecaster.settings import load_settings
 from tasks.evaluate import (
     import_outcomes_task,
     market_task,
@@ -42,9 +40,7 @@ def evaluate(
     Each question is forecast (in a forecast-events subflow) as of its own `forecast_date`, unless `run_id`
     names an earlier run whose stored forecasts are scored instead. The scores table is stored under the run's id.
     """
-    settings = load_settings(config_file)
-    prepare_environment(settings)
-    configure_logging(settings)
+    settings = bootstrap(config_file)
     logger = get_run_logger()
 
     questions = load_questions_task(questions_file, None)

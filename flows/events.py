@@ -9,12 +9,10 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from forecaster.config_checks import check_settings
-from forecaster.logging_setup import configure_logging
+from forecaster import progress
 from forecaster.report import failure_records, passage_records, summary
 from forecaster.retrieval import SourceAvailability
-from forecaster.runtime import prepare_environment
-from forecaster.settings import load_settings
+from forecaster.runtime import bootstrap
 from forecaster.store import QuestionResult
 from forecaster.workbench import group_by_model, select_agents
 from tasks.events import (
@@ -51,10 +49,7 @@ def forecast_events(
     `today` (default: the run's date) decides which of those days lie in the past, where sources are read as
     they stood then.
     """
-    settings = load_settings(config_file)
-    prepare_environment(settings)
-    configure_logging(settings)
-    check_settings(settings)
+    settings = bootstrap(config_file)
     logger = get_run_logger()
     today = today or dt.date.today()
     as_of = as_of or today
@@ -73,6 +68,7 @@ def forecast_events(
                  if settings.logic.model else {})
     forecasts: dict[str, list] = {q.id: [] for q in qs}
     groups = group_by_model(specs)
+    progress.begin(len(qs) * len(specs), "forecasts")
     for index, (model_key, group) in enumerate(groups.items()):
         for n, q in enumerate(qs, start=1):
             logger.info("model %s: question %d/%d", model_key, n, len(qs))
@@ -80,6 +76,7 @@ def forecast_events(
                 forecasts[q.id].append(
                     agent_forecast_task(settings, spec.name, q, day[q.id], context[q.id].passages,
                                         reasoning.get(q.id)))
+                progress.advance(1, f"{spec.name}: {q.id}")
         if index < len(groups) - 1:
             release_model_task(model_key)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prefect import flow
 
+from forecaster import progress
 from forecaster.settings import TimeSeriesSettings, load_settings
 from forecaster.timeseries.storage import ModelForecast, RunRecord
 from tasks.timeseries import (
@@ -50,7 +51,9 @@ def forecast_series_flow(
     levels = quantile_levels or settings.quantile_levels
     series = load_series_task(source, table, horizon, settings)
     backend = build_backend_task(settings)
+    progress.begin(len(series), "series")
     forecasts = forecast_task(backend, series, horizon, levels)
+    progress.advance(len(series))
     run = RunRecord(kind="forecast", source=_source_name(source, table), backend=backend.name,
                     model=_model_name(settings), horizon=horizon, quantile_levels=levels, n_series=len(series))
     run_id = store_task(database_path, run, [ModelForecast("Chronos-2", 0, f) for f in forecasts])
@@ -76,7 +79,9 @@ def backtest_flow(
     windows = windows or settings.backtest_windows
     series = load_series_task(source, table, horizon, settings)
     backend = build_backend_task(settings)
+    progress.begin(len(series) * windows, "series-windows")
     result = backtest_task(backend, series, horizon, levels, settings, windows)
+    progress.advance(len(series) * windows)
     run = RunRecord(kind="backtest", source=_source_name(source, table), backend=backend.name,
                     model=_model_name(settings), horizon=horizon, quantile_levels=levels,
                     n_series=len(series), windows=windows)

@@ -1,10 +1,18 @@
-"""Console plus rotating-file logging; LOG_DIR / LOG_FILE (via the settings) decide where the file goes."""
+"""Console plus rotating-file logging; LOG_DIR / LOG_FILE (via the settings) decide where the file goes.
+
+The file gets everything at the configured level. A command's console (`configure_console`) gets warnings
+and errors only, each once and on one line, unless the user asks for everything (`--verbose`, `LOG_LEVEL`).
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import logging.handlers
+import os
 import re
+import sys
+import threading
 from pathlib import Path
 
 from pydantic import BaseModel, SecretStr
@@ -13,6 +21,10 @@ from forecaster.settings import Settings
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _HANDLER_NAME = "forecaster-file"
+# Loggers whose run-state records Prefect's engine writes: the flow and the CLI report outcomes themselves.
+_PREFECT_RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
+_PREFECT_PACKAGE = os.sep + "prefect" + os.sep
+_OUR_LOGGERS = ("forecaster", "tasks", "flows", *_PREFECT_RUN_LOGGERS)
 
 
 class RedactSecrets(logging.Filter):
@@ -65,3 +77,138 @@ def secret_values(settings: BaseModel) -> list[str]:
         elif isinstance(value, BaseModel):
             found += secret_values(value)
     return found
+
+
+class OneLineFormatter(logging.Formatter):
+    """`level: message`, first line only: tracebacks and details stay in the log file."""
+
+    WIDTH = 160
+
+    def format(self, record: logging.LogRecord) -> str:
+        lines = record.getMessage().strip().splitlines() or [""]
+        line = lines[0] if len(lines[0]) <= self.WIDTH else lines[0][: self.WIDTH - 1] + "…"
+        more = " (details in the log file)" if len(lines) > 1 or record.exc_info or line != lines[0] else ""
+        return f"{record.levelname.lower()}: {line}{more}"
+
+
+class OncePerMessage(logging.Filter):
+    """Each warning once: a library's repeats of one message template (about other objects) are dropped too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # Prefect's own run-state records are filtered out before this one: what is left on its run loggers is ours.
+        ours = record.name.startswith(_OUR_LOGGERS)
+        key = (record.levelname, record.getMessage() if ours else str(record.msg))
+        with self._lock:
+            if key in self._seen:
+                return False
+            self._seen.add(key)
+            return True
+
+
+class NotLibraryChatter(logging.Filter):
+    """Drops the records Prefect's engine writes about run states (retries, failures; the flow and the command
+    report outcomes themselves) and vLLM's start-up notices below errors; ours pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "vllm" or record.name.startswith("vllm."):
+            return record.levelno >= logging.ERROR
+        return not (record.name in _PREFECT_RUN_LOGGERS and _PREFECT_PACKAGE in record.pathname)
+
+
+class ConsoleHandler(logging.StreamHandler):
+    """Writes through tqdm so a progress bar on the console is not torn by a warning."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            from tqdm import tqdm
+
+            tqdm.write(self.format(record), file=self.stream)
+        except Exception:  # logging must never raise
+            self.handleError(record)
+
+
+def configure_console(settings: Settings, verbose: bool = False) -> None:
+    """A command's console: warnings and errors once each on one line, everything else to the log file only.
+
+    `verbose` (or a `LOG_LEVEL` in the environment) keeps every library's own console output instead.
+    """
+    configure_logging(settings)
+    if verbose or os.environ.get("LOG_LEVEL"):
+        return
+    import prefect.logging.configuration
+
+    prefect.logging.configuration.ensure_logging_setup()  # so its console handlers exist to be replaced
+    console = ConsoleHandler(sys.stderr)
+    console.set_name("forecaster-console")
+    console.setLevel(logging.WARNING)
+    console.setFormatter(OneLineFormatter())
+    for record_filter in (NotLibraryChatter(), OncePerMessage(), RedactSecrets(secret_values(settings))):
+        console.addFilter(record_filter)
+    for logger in [logging.getLogger(), *_loggers_with_console_handlers()]:
+        for handler in [h for h in logger.handlers if _is_console(h)]:
+            logger.removeHandler(handler)
+        if logger is logging.getLogger():
+            logger.addHandler(console)
+        else:
+            logger.propagate = True
+    _quiet_transformers()
+    logging.captureWarnings(True)
+    os.environ.setdefault("VLLM_LOGGING_CONFIG_PATH", str(write_vllm_logging_config(settings)))
+    os.environ.update(_QUIET_CHILDREN)
+
+
+# For the processes this one starts (engine core and workers, servers): their deprecation warnings, C++
+# notices and loading bars say nothing about the user's run. This process's own warnings are logged above.
+_QUIET_CHILDREN = {
+    "PYTHONWARNINGS": "ignore",
+    "TORCH_CPP_LOG_LEVEL": "ERROR",
+    "TQDM_DISABLE": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+}
+
+
+def _is_console(handler: logging.Handler) -> bool:
+    stream = getattr(handler, "stream", None)
+    return not isinstance(handler, logging.FileHandler) and stream in (sys.stderr, sys.stdout)
+
+
+def _loggers_with_console_handlers() -> list[logging.Logger]:
+    loggers = [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    return [lg for lg in loggers if any(_is_console(h) for h in lg.handlers)]
+
+
+def _quiet_transformers() -> None:
+    # transformers prints through its own handler; let its records reach ours instead.
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_default_handler()
+    hf_logging.enable_propagation()
+    hf_logging.disable_progress_bar()
+
+
+def write_vllm_logging_config(settings: Settings) -> Path:
+    """A logging config for vLLM (and its engine processes, through the environment): INFO and its start-up
+    notices (performance hints about this machine) to our log file, errors on one line to the console."""
+    path = settings.log_dir / "vllm-logging.json"
+    here = __name__
+    config = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"file": {"format": FORMAT}, "console": {"()": f"{here}.OneLineFormatter"}},
+        "filters": {"once": {"()": f"{here}.OncePerMessage"}},
+        "handlers": {
+            "file": {"class": "logging.FileHandler", "filename": str(settings.log_file.resolve()),
+                     "formatter": "file", "level": "INFO"},
+            "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "console",
+                        "level": "ERROR", "filters": ["once"]},
+        },
+        "loggers": {"vllm": {"handlers": ["file", "console"], "level": "INFO", "propagate": False}},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(config, indent=1))
+    return path

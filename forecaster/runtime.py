@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from forecaster.settings import Settings
 
 
 def prepare_environment(settings: Settings) -> None:
-    """Keep Prefect's and vLLM's state inside the data dir; a value the user already set wins."""
+    """Keep Prefect's and vLLM's state inside the data dir; a value the user already set wins.
+
+    Every folder named here is created first: on a fresh clone there is no data dir yet, and Prefect's
+    temporary server cannot open its database in a folder that does not exist.
+    """
     data = settings.data_dir.resolve()
     os.environ.setdefault("PREFECT_HOME", str(data / "prefect"))
+    # Prefect derives these from its home only sometimes (the temporary server fell back to ~/.prefect).
+    prefect_home = Path(os.environ["PREFECT_HOME"]).expanduser()
+    os.environ.setdefault("PREFECT_MEMO_STORE_PATH", str(prefect_home / "memo_store.toml"))
+    os.environ.setdefault("PREFECT_LOCAL_STORAGE_PATH", str(prefect_home / "storage"))
     # The temporary Prefect server's telemetry heartbeat otherwise logs "database is locked".
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # The temporary server shares two cores with the engine: its 20 s default start-up wait is too short.
@@ -26,3 +35,25 @@ def prepare_environment(settings: Settings) -> None:
 
     for name, value in aws_environment(settings, os.environ).items():
         os.environ.setdefault(name, value)
+    make_folders(settings)
+
+
+def make_folders(settings: Settings) -> None:
+    """The data dir and every folder this process or its libraries keep under it."""
+    folders = [settings.data_dir, settings.plots_dir, settings.log_dir, settings.database_path.parent,
+               os.environ["PREFECT_HOME"], os.environ["VLLM_CACHE_ROOT"]]
+    for folder in folders:
+        Path(folder).expanduser().mkdir(parents=True, exist_ok=True)
+
+
+def bootstrap(config_file: str | Path | None = None) -> Settings:
+    """What every flow does first: load the settings, prepare the environment and logging, check the settings."""
+    from forecaster.config_checks import check_settings
+    from forecaster.logging_setup import configure_logging
+    from forecaster.settings import load_settings
+
+    settings = load_settings(config_file)
+    prepare_environment(settings)
+    configure_logging(settings)
+    check_settings(settings)
+    return settings

@@ -20,7 +20,7 @@ from forecaster.db import open_database
 from forecaster.errors import ForecasterError
 from forecaster.retrieval import RetrievalResult, SourceAvailability, SourceResult, enabled_sources
 from forecaster.retrieval.passage import SourceFailure, describe_failure
-from forecaster.retrieval.retrieve import SOURCES, combine
+from forecaster.retrieval.retrieve import SOURCES, combine, warn_failures
 from forecaster.retrieval.store import RetrievalStore
 from forecaster.settings import RetrievalSettings
 
@@ -105,6 +105,7 @@ def retrieve_context(question_text: str, settings: RetrievalSettings, db_path: s
         for name in names if skipped.get(name) is None
     }
     outcomes: dict[str, SourceResult | SourceFailure | BaseException] = {}
+    warned: set[str] = set()
     for name in names:
         if name not in futures:
             outcomes[name] = skipped[name]
@@ -116,14 +117,11 @@ def retrieve_context(question_text: str, settings: RetrievalSettings, db_path: s
             marked = availability.record(name, exc) if availability is not None else None
             if marked is not None:
                 _logger().warning("retrieval: %s is unavailable for the rest of this run (%s)", name, marked)
+                warned.add(name)
     try:
         result = rank_context(question_text, outcomes, settings, str(db_path))
     except Exception as exc:  # ranking guards itself; this is the last line of defence
         _logger().warning("retrieval failed entirely: %s", exc)
         return RetrievalResult(failures=[SourceFailure("retrieval", describe_failure(exc))])
-    for failure in result.failures:
-        if skipped.get(failure.source) is not None:  # warned once, when it was marked
-            _logger().info("retrieval: %s skipped: %s", failure.source, failure.reason)
-        else:
-            _logger().warning("retrieval: %s gave no context: %s", failure.source, failure.reason)
+    warn_failures(result, outcomes, warned, _logger())
     return result

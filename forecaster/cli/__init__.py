@@ -22,9 +22,13 @@ def main(
     config: Optional[Path] = typer.Option(
         None, "--config", "-c", help="Extra TOML file over config/forecaster.toml (also FORECASTER_CONFIG)."
     ),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Every library's log lines on the console too (also LOG_LEVEL=...)."
+    ),
 ) -> None:
     """Forecaster: schedule, trigger and run forecasts like any production pipeline."""
     common.CONFIG_FILE = config
+    common.VERBOSE = verbose
 
 
 def _register_all() -> None:

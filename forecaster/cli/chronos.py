@@ -67,8 +67,14 @@ def serve_chronos(
     dry_run: bool = typer.Option(False, help="Print the command and environment changes instead of running it."),
 ) -> None:
     """Serve Chronos-2 forecasts on /pooling (vLLM with the chronos2 IO processor plugin)."""
+    from forecaster.cli import common
+
+    base = dict(os.environ)  # before the settings add the LLM engines' thread binding
+    common.settings()
+    # vLLM's caches go under the data dir (created if missing), like every other command's.
+    base.setdefault("VLLM_CACHE_ROOT", os.environ["VLLM_CACHE_ROOT"])
     argv = server_command(model, host, port, served_model_name, max_num_seqs, memory_fraction)
-    env = server_environment(cpu_threads_bind=cpu_threads_bind)
+    env = server_environment(base, cpu_threads_bind=cpu_threads_bind)
     if dry_run:
         for name in ("VLLM_USE_V2_MODEL_RUNNER", "VLLM_CPU_OMP_THREADS_BIND"):
             if name in env:

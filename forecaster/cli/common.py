@@ -13,16 +13,29 @@ from forecaster.errors import ForecasterError
 from forecaster.settings import Settings, load_settings
 
 CONFIG_FILE: Path | None = None
+VERBOSE = False
 
 
 def settings() -> Settings:
-    """The settings for this invocation, with the process environment prepared from them."""
+    """The settings for this invocation, with the process environment and the console prepared from them."""
+    from forecaster.logging_setup import configure_console
     from forecaster.runtime import prepare_environment
 
     with clean_errors():
         loaded = load_settings(CONFIG_FILE)
     prepare_environment(loaded)
+    configure_console(loaded, VERBOSE)
     return loaded
+
+
+@contextlib.contextmanager
+def model_work() -> Iterator[None]:
+    """Around a flow that runs models here: a progress bar, clean errors, and the engines it started released."""
+    from forecaster.cli.progress_bar import progress_bar
+    from forecaster.llm.engine import ENGINES
+
+    with progress_bar(), ENGINES.releasing_new(), clean_errors():
+        yield
 
 
 @contextlib.contextmanager

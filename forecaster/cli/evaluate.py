@@ -38,9 +38,8 @@ def evaluate(
         if file_has_outcomes(questions):
             read_resolutions_file(questions)
     from flows.evaluate import evaluate as evaluate_flow
-    from forecaster.llm.engine import ENGINES
 
-    with ENGINES.releasing_new(), common.clean_errors():
+    with common.model_work():
         result = evaluate_flow(
             questions_file=str(questions), agents=agent, run_id=run, learned_split=split, n_folds=folds,
             n_resamples=resamples, config_file=str(common.CONFIG_FILE) if common.CONFIG_FILE else None)

@@ -54,10 +54,9 @@ def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: 
             load_questions(questions_file)  # fail fast with file:line, before anything runs or is written
         day = _date(as_of)
     from flows.events import forecast_events
-    from forecaster.llm.engine import ENGINES
     from forecaster.report import forecasts_text
 
-    with ENGINES.releasing_new(), common.clean_errors():
+    with common.model_work():
         summaries = forecast_events(
             questions_file=str(questions_file) if questions_file else None, questions=inline, agents=agents,
             ensemble_method=method, as_of=day, config_file=str(common.CONFIG_FILE) if common.CONFIG_FILE else None)

@@ -48,7 +48,7 @@ def forecast_series(
 ) -> None:
     """Forecast every series in FILE with Chronos-2, store the quantiles and draw a fan chart per series."""
     settings = common.settings()
-    with common.clean_errors():
+    with common.model_work():
         from flows.timeseries import forecast_series_flow
 
         result = forecast_series_flow(
@@ -73,7 +73,7 @@ def backtest(
 ) -> None:
     """Score Chronos-2 against SeasonalNaive, AutoETS and AutoARIMA on held-out windows (MASE, MAPE, wQL)."""
     settings = common.settings()
-    with common.clean_errors():
+    with common.model_work():
         from flows.timeseries import backtest_flow
 
         result = backtest_flow(

@@ -33,6 +33,8 @@ def engine_kwargs(settings: Settings, model_key: str) -> dict[str, Any]:
         enable_prefix_caching=v.enable_prefix_caching,
         load_format=v.load_format,
         seed=v.seed,
+        # Our own console shows the run's progress; vLLM's loading bar would tear it.
+        use_tqdm_on_load=False,
     )
     optional = {
         "tokenizer": spec.tokenizer,

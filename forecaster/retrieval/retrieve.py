@@ -42,6 +42,7 @@ def retrieve(question_text: str, settings: RetrievalSettings, db: sqlite_utils.D
     not asked again: later questions record it as "source unavailable" at once.
     """
     outcomes: dict[str, SourceResult | SourceFailure | BaseException] = {}
+    warned: set[str] = set()
     for name in enabled_sources(settings):
         skipped = availability.skip(name) if availability is not None else None
         if skipped is not None:
@@ -54,7 +55,17 @@ def retrieve(question_text: str, settings: RetrievalSettings, db: sqlite_utils.D
             marked = availability.record(name, exc) if availability is not None else None
             if marked is not None:
                 log.warning("retrieval: %s is unavailable for the rest of this run (%s)", name, marked)
-    return combine(question_text, outcomes, settings, db)
+                warned.add(name)
+    result = combine(question_text, outcomes, settings, db)
+    warn_failures(result, outcomes, warned, log)
+    return result
+
+
+def warn_failures(result: RetrievalResult, outcomes: dict, warned: set[str], logger) -> None:
+    """One warning per source that failed this question, unless it was skipped or already warned about."""
+    for failure in result.failures:
+        if failure.source not in warned and not isinstance(outcomes.get(failure.source), SourceFailure):
+            logger.warning("retrieval: %s gave no context: %s", failure.source, failure.reason)
 
 
 def combine(question_text: str, outcomes: dict[str, SourceResult | SourceFailure | BaseException],
@@ -73,7 +84,7 @@ def combine(question_text: str, outcomes: dict[str, SourceResult | SourceFailure
             log.debug("retrieval: %s skipped: %s", name, outcome.reason)
         elif isinstance(outcome, BaseException):
             failures.append(SourceFailure(name, describe_failure(outcome)))
-            log.warning("retrieval: %s gave no context: %s", name, failures[-1].reason)
+            log.info("retrieval: %s gave no context: %s", name, failures[-1].reason)  # callers warn
         else:
             candidates.extend(outcome.passages)
             warnings.extend(outcome.warnings)
@@ -90,5 +101,5 @@ def rank_or_fail(question_text: str, candidates: list[Passage], settings: Retrie
         return rank_passages(question_text, candidates, settings, RetrievalStore(db))
     except Exception as exc:  # e.g. the embedding model cannot load: forecast without context
         failures.append(SourceFailure("ranking", describe_failure(exc)))
-        log.warning("retrieval: ranking failed: %s", failures[-1].reason)
+        log.info("retrieval: ranking failed: %s", failures[-1].reason)  # callers warn
         return RankedPassages()
