@@ -17,7 +17,8 @@ from forecaster.ensemble import METHODS
 from forecaster.resolutions_store import load_market_probabilities, load_resolutions
 from forecaster.scoring.scores_store import load_scores
 from forecaster.settings import load_settings
-from tests.shared_data import DEV_FILE
+from tests.images import size
+from tests.shared_data import dev_records as all_dev_records
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +29,7 @@ BEFORE, AFTER = "BEFOREMARK", "AFTERMARK"
 
 
 def dev_records() -> list[dict]:
-    records = {r["id"]: r for r in map(json.loads, DEV_FILE.read_text().splitlines())}
+    records = {r["id"]: r for r in all_dev_records()}
     return [records[i] for i in IDS]
 
 
@@ -43,7 +44,7 @@ def write_documents(folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def evaluation(prefect_server, workbench, tmp_path_factory):
+def evaluation(prefect_server, pool, tmp_path_factory):
     """One evaluate flow run for the module; every test reads what it stored and returned."""
     root = tmp_path_factory.mktemp("evaluate")
     questions = root / "questions.jsonl"
@@ -53,9 +54,9 @@ def evaluation(prefect_server, workbench, tmp_path_factory):
         env.setenv("FORECASTER_DATA_DIR", str(root / "data"))
         env.setenv("FORECASTER_RETRIEVAL__DOCUMENTS_DIR", str(root / "docs"))
         env.setenv("FORECASTER_RETRIEVAL__MIN_SCORE", "-1")  # rank every passage: only the date may filter one out
-        result = evaluate(questions_file=str(questions), n_resamples=200)
+        state = evaluate(questions_file=str(questions), n_resamples=200, return_state=True)
         settings = load_settings()
-    return result, settings, questions
+    return {**state.result(), "flow_run_id": state.state_details.flow_run_id}, settings, questions
 
 
 def agent_rows(settings, run_id: str) -> list[dict]:
@@ -137,19 +138,25 @@ def test_the_market_is_scored_on_the_questions_that_have_one(evaluation):
 
 def test_each_question_source_gets_its_own_scope(evaluation):
     result, _, _ = evaluation
+    records = dev_records()
     sizes = {s["scope"]: s["n"] for s in result["scores"] if s["name"] == "constant 0.5"}
-    assert sizes == {"all": 3, "source=manifold": 2, "source=dbnomics": 1, "with market": 2}
+    expected = {"all": len(records), "with market": sum(r["market_probability"] is not None for r in records)}
+    for source in {r["source"] for r in records}:
+        expected[f"source={source}"] = sum(r["source"] == source for r in records)
+    assert sizes == expected
+    assert set(expected) == {"all", "with market", "source=manifold", "source=dbnomics"}
 
 
 def test_the_calibration_and_brier_over_time_plots_are_written(evaluation):
     result, _, _ = evaluation
-    for path in result["plots"].values():
-        assert Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # figsize in inches x dpi 110 (forecaster/scoring/plots.py)
+    assert size(result["plots"]["calibration"]) == (770, 770)
+    assert size(result["plots"]["brier_over_time"]) == (990, 550)
 
 
 def test_the_table_and_plots_are_published_as_prefect_artifacts(evaluation):
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
     from tasks.events import artifact_key
 
@@ -157,7 +164,8 @@ def test_the_table_and_plots_are_published_as_prefect_artifacts(evaluation):
     keys = [artifact_key(p, result["evaluation_id"])
             for p in ("evaluation-scores", "evaluation-calibration", "evaluation-brier-over-time")]
     with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=keys)))
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[result["flow_run_id"]]), key=ArtifactFilterKey(any_=keys)))
     by_key = {a.key: a.data for a in artifacts}
     assert set(by_key) == set(keys)
     assert "**all**" in by_key[keys[0]] and "constant 0.5" in by_key[keys[0]]
