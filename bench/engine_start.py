@@ -19,13 +19,13 @@ from forecaster.prompts import forecast_prompt
 from forecaster.questions import Question
 from forecaster.runtime import prepare_environment
 from forecaster.settings import load_settings
-from forecaster.workbench import WORKBENCH
+from forecaster.llm.pool import model_pool
 
 if __name__ == "__main__":
     settings = load_settings(vllm={"enforce_eager": sys.argv[1] == "eager"})
     prepare_environment(settings)
     t0 = time.perf_counter()
-    scorer = WORKBENCH.scorer(settings, settings.default_model)
+    scorer = model_pool().scorer(settings, settings.default_model)
     t1 = time.perf_counter()
     reader = DistributionReader(scorer, LogprobCache(4096), settings.readout.end_marker)
     q = Question(id="b", text="Will a crewed spacecraft land on Mars by 2027-06-30?")
@@ -34,7 +34,7 @@ if __name__ == "__main__":
     reader.read(forecast_prompt(scorer.tokenizer, q, "sceptic", dt.date(2026, 11, 23)))
     t3 = time.perf_counter()
     print("RESULT " + json.dumps({"start": t1 - t0, "first": t2 - t1, "second": t3 - t2}), flush=True)
-    WORKBENCH.engines.release_all()
+    model_pool().release_all()
 """
 
 

@@ -24,7 +24,7 @@ from forecaster.prompts import forecast_prompt
 from forecaster.questions import Question
 from forecaster.runtime import prepare_environment
 from forecaster.settings import load_settings
-from forecaster.workbench import WORKBENCH
+from forecaster.llm.pool import model_pool
 
 TOPICS = ["a crewed Mars landing", "a new chess world champion", "US inflation below 2%", "a magnitude 8 quake in Japan",
           "fusion power on the grid", "a recession in Germany", "a new Pope", "Arsenal winning the league",
@@ -74,7 +74,7 @@ def main() -> None:
 
     settings = load_settings()
     prepare_environment(settings)
-    scorer = WORKBENCH.scorer(settings, settings.default_model)
+    scorer = model_pool().scorer(settings, settings.default_model)
     reader = DistributionReader(scorer, LogprobCache(4096), settings.readout.end_marker, not args.no_align)
     today = dt.date(2026, 11, 23)
 
@@ -108,7 +108,7 @@ def main() -> None:
     if not args.skip_simple:
         print(f"median 101 candidates with prompt_logprobs: {med['simple']:.2f} s  -> {med['simple'] / med['prefill']:.1f}x prefill")
         print(f"read-out speed-up over the simple way: {med['simple'] / med['readout']:.1f}x")
-    WORKBENCH.engines.release_all()
+    model_pool().release_all()
 
 
 if __name__ == "__main__":

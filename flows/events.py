@@ -14,9 +14,12 @@ from forecaster.report import failure_records, passage_records, summary
 from forecaster.retrieval import SourceAvailability
 from forecaster.runtime import bootstrap
 from forecaster.store import QuestionResult
-from forecaster.workbench import group_by_model, select_agents
+from forecaster.agents import AgentForecast, ForecastFailure, group_by_model, select_agents
+from forecaster.questions import Question
+from forecaster.settings import AgentSpec, Settings
+from tasks.gpu import gpu_slot
 from tasks.events import (
-    agent_forecast_task,
+    agent_chunk_task,
     context_task,
     ensemble_task,
     finish_run_task,
@@ -60,35 +63,76 @@ def forecast_events(
     run_id = f"run-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     start_run_task(settings, run_id, flow_run.get_id(), method, [s.name for s in specs])
     logger.info("run %s: %d question(s) x %d agent(s), ensemble %s", run_id, len(qs), len(specs), method)
+    try:
+        results = _forecast_and_store(settings, run_id, qs, specs, method, as_of, today, use_question_dates)
+    except BaseException:
+        finish_run_task(settings, run_id, "failed")  # a crash outside any task still ends the run's record
+        raise
+    failed = sum(1 for r in results if r["ensemble"] is None)
+    status = "completed" if not failed else ("partial" if failed < len(results) else "failed")
+    finish_run_task(settings, run_id, status)
+    if failed:
+        logger.warning("run %s: %d of %d question(s) failed; see the table", run_id, failed, len(results))
+    return results
 
+
+def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], specs: list[AgentSpec],
+                        method: str, as_of: dt.date, today: dt.date, use_question_dates: bool) -> list[dict]:
+    """Context for every question, then each agent over chunks of questions, then pool, store and plot."""
     day = {q.id: (q.forecast_date if use_question_dates and q.forecast_date else as_of) for q in qs}
     availability = SourceAvailability()  # a source found unreachable is skipped for the rest of this run
     context = {q.id: context_task(settings, q, day[q.id], today, availability) for q in qs}
-    reasoning = ({q.id: reasoning_task(settings, q, day[q.id], context[q.id].passages) for q in qs}
-                 if settings.logic.model else {})
-    forecasts: dict[str, list] = {q.id: [] for q in qs}
+    chunks = [qs[i : i + settings.forecast.batch_size] for i in range(0, len(qs), settings.forecast.batch_size)]
+    passages = {q.id: context[q.id].passages for q in qs}
+    reasoning = _reasoning(settings, chunks, day, passages) if settings.logic.model else {}
+    outcomes: dict[str, list[AgentForecast | ForecastFailure]] = {q.id: [] for q in qs}
     groups = group_by_model(specs)
     progress.begin(len(qs) * len(specs), "forecasts")
     for index, (model_key, group) in enumerate(groups.items()):
-        for n, q in enumerate(qs, start=1):
-            logger.info("model %s: question %d/%d", model_key, n, len(qs))
+        # One slot for as long as the model holds the device, not one per call (each costs seconds).
+        with gpu_slot():
             for spec in group:
-                forecasts[q.id].append(
-                    agent_forecast_task(settings, spec.name, q, day[q.id], context[q.id].passages,
-                                        reasoning.get(q.id)))
-                progress.advance(1, f"{spec.name}: {q.id}")
+                for chunk in chunks:
+                    for outcome in _agent_chunk(settings, spec.name, chunk, day, passages, reasoning):
+                        outcomes[outcome.question_id].append(outcome)
+                    progress.advance(len(chunk), f"{spec.name}: {_label(chunk)}")
         if index < len(groups) - 1:
             release_model_task(model_key)
 
     results = []
     for q in qs:
-        ensemble = ensemble_task(settings, q.id, forecasts[q.id], method)
-        result = QuestionResult(q, day[q.id], tuple(forecasts[q.id]), ensemble,
+        forecasts = [o for o in outcomes[q.id] if isinstance(o, AgentForecast)]
+        result = QuestionResult(q, day[q.id], tuple(forecasts), ensemble_task(settings, q.id, forecasts, method),
                                 passages=passage_records(context[q.id].passages),
-                                retrieval_failures=failure_records(context[q.id].failures))
+                                retrieval_failures=failure_records(context[q.id].failures),
+                                failures=tuple(o for o in outcomes[q.id] if isinstance(o, ForecastFailure)))
         persist_task(settings, run_id, result)
-        plot_task(settings, q.id)
+        if not result.failed:
+            plot_task(settings, q.id)
         results.append(summary(result, run_id))
     publish_table_task(run_id, results)
-    finish_run_task(settings, run_id, "completed")
     return results
+
+
+def _agent_chunk(settings: Settings, agent: str, chunk: list[Question], day: dict, passages: dict,
+                 reasoning: dict) -> list[AgentForecast | ForecastFailure]:
+    """One agent's chunk; if it still fails after its retries, its questions fail alone and the run goes on."""
+    try:
+        return agent_chunk_task(settings, agent, chunk, [day[q.id] for q in chunk],
+                                [passages[q.id] for q in chunk], [reasoning.get(q.id) for q in chunk],
+                                chunk=_label(chunk))
+    except Exception as exc:
+        return [ForecastFailure(q.id, agent, f"{type(exc).__name__}: {exc}"[:500]) for q in chunk]
+
+
+def _reasoning(settings: Settings, chunks: list[list[Question]], day: dict, passages: dict) -> dict[str, str]:
+    written: dict[str, str] = {}
+    for chunk in chunks:
+        texts = reasoning_task(settings, chunk, [day[q.id] for q in chunk], [passages[q.id] for q in chunk],
+                               chunk=_label(chunk))
+        written.update(zip((q.id for q in chunk), texts))
+    return written
+
+
+def _label(chunk: list[Question]) -> str:
+    return chunk[0].id if len(chunk) == 1 else f"{chunk[0].id} +{len(chunk) - 1}"

@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from forecaster.llm.readout import DistributionReader
+from forecaster.errors import ConfigError
+
+from forecaster.llm.readout import DistributionReader, PromptParts, Readout, ReadError, ReadFailure
 from forecaster.llm.scorer import TokenScorer
 from forecaster.prompts import ContextPassage, check_style, forecast_prompt, reasoning_prompt
 from forecaster.questions import Question
-from forecaster.settings import AgentSpec, LogicSettings
+from forecaster.settings import AgentSpec, LogicSettings, Settings
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,15 @@ class AgentForecast:
     passage_ids: tuple[str, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class ForecastFailure:
+    """An agent could not forecast a question (its prompt cannot be scored): the question fails alone."""
+
+    question_id: str
+    agent: str
+    reason: str
+
+
 class LogicWriter:
     """The optional reasoning model: writes bounded, sampled text that the forecasting agents read."""
 
@@ -42,9 +53,16 @@ class LogicWriter:
         self.settings = settings
 
     def reason(self, question: Question, today: dt.date, passages: Sequence[ContextPassage] = ()) -> str:
-        prompt = reasoning_prompt(self.scorer.tokenizer, question, today, passages)
-        ids = self.scorer.tokenizer(prompt, add_special_tokens=False)["input_ids"]
-        return self.scorer.generate(ids, self.settings.max_tokens, self.settings.temperature).strip()
+        return self.reason_many([question], [today], [passages])[0]
+
+    def reason_many(self, questions: Sequence[Question], days: Sequence[dt.date],
+                    passages: Sequence[Sequence[ContextPassage]]) -> list[str]:
+        """Reasoning for each question, written in one batch."""
+        tok = self.scorer.tokenizer
+        prompts = [tok(reasoning_prompt(tok, q, day, ps), add_special_tokens=False)["input_ids"]
+                   for q, day, ps in zip(questions, days, passages)]
+        texts = self.scorer.generate_many(prompts, self.settings.max_tokens, self.settings.temperature)
+        return [text.strip() for text in texts]
 
 
 class Agent:
@@ -59,8 +77,26 @@ class Agent:
     def forecast(self, question: Question, today: dt.date, passages: Sequence[ContextPassage] = (),
                  reasoning: str | None = None) -> AgentForecast:
         """The agent's distribution for `question` as of `today`."""
-        parts = forecast_prompt(self.reader.scorer.tokenizer, question, self.spec.style, today, passages, reasoning)
-        readout = self.reader.read(parts)
+        (result,) = self.forecast_many([question], [today], [passages], [reasoning])
+        if isinstance(result, ForecastFailure):
+            raise ReadError(result.reason)
+        return result
+
+    def forecast_many(self, questions: Sequence[Question], days: Sequence[dt.date],
+                      passages: Sequence[Sequence[ContextPassage]], reasonings: Sequence[str | None],
+                      ) -> list[AgentForecast | ForecastFailure]:
+        """The agent's distribution for each question, read in one batch; a question that cannot be scored
+        gives a `ForecastFailure` and the others are still forecast."""
+        tok = self.reader.scorer.tokenizer
+        prompts = [forecast_prompt(tok, q, self.spec.style, day, ps, why)
+                   for q, day, ps, why in zip(questions, days, passages, reasonings)]
+        readouts = self.reader.read_many(prompts)
+        return [ForecastFailure(q.id, self.spec.name, r.reason) if isinstance(r, ReadFailure)
+                else self._forecast(q, parts, r, ps, why)
+                for q, parts, r, ps, why in zip(questions, prompts, readouts, passages, reasonings)]
+
+    def _forecast(self, question: Question, parts: PromptParts, readout: Readout,
+                  passages: Sequence[ContextPassage], reasoning: str | None) -> AgentForecast:
         dist = readout.distribution
         return AgentForecast(
             question_id=question.id,
@@ -79,3 +115,25 @@ class Agent:
             reasoning=reasoning,
             passage_ids=tuple(getattr(p, "id", "") for p in passages),
         )
+
+def agent_spec(settings: Settings, name: str) -> AgentSpec:
+    """The configured agent called `name`."""
+    for spec in settings.agents:
+        if spec.name == name:
+            return spec
+    raise ConfigError(f"agents: unknown agent {name!r}; configured: {[a.name for a in settings.agents]}")
+
+
+def select_agents(settings: Settings, names: Sequence[str] | None) -> list[AgentSpec]:
+    """The configured agents, or the named subset (unknown names are an error)."""
+    if not names:
+        return list(settings.agents)
+    return [agent_spec(settings, name) for name in names]
+
+
+def group_by_model(specs: Sequence[AgentSpec]) -> dict[str, list[AgentSpec]]:
+    """Agents per model, in first-seen order: each model is loaded once and released before the next."""
+    groups: dict[str, list[AgentSpec]] = {}
+    for spec in specs:
+        groups.setdefault(spec.model, []).append(spec)
+    return groups

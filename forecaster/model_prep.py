@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import logging
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from forecaster.errors import ConfigError
@@ -20,8 +22,17 @@ def ensure_model(spec: ModelSpec) -> str:
     target = Path(spec.path)
     if (target / "config.json").is_file():
         return str(target)
-    convert_gguf(packaged_file(spec.gguf_source), target)
+    convert_in_child(packaged_file(spec.gguf_source), target)
     return str(target)
+
+
+def convert_in_child(gguf_path: Path, target: Path) -> None:
+    """`convert_gguf` in a child process: its 1.7 GB peak is handed back at once, and it inherits the
+    environment's console policy (no progress bars unless verbose)."""
+    done = subprocess.run([sys.executable, "-m", __name__, str(gguf_path), str(target)])
+    if done.returncode != 0:
+        raise ConfigError(f"models.*.gguf_source: converting {gguf_path.name} failed (exit {done.returncode}); "
+                          "see the log file")
 
 
 def packaged_file(source: str) -> Path:
@@ -51,3 +62,7 @@ def convert_gguf(gguf_path: Path, target: Path) -> None:
     model.save_pretrained(partial)
     tokenizer.save_pretrained(partial)
     partial.rename(target)
+
+
+if __name__ == "__main__":
+    convert_gguf(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -13,8 +13,9 @@ def summary(result: QuestionResult, run_id: str) -> dict[str, Any]:
         "run_id": run_id,
         "question_id": result.question.id,
         "question": result.question.text,
-        "ensemble": result.ensemble.probability,
-        "method": result.ensemble.method,
+        "ensemble": result.ensemble.probability if result.ensemble else None,
+        "method": result.ensemble.method if result.ensemble else None,
+        "failures": [f"{f.agent}: {f.reason}" for f in result.failures],
         "agents": {f.agent: f.probability for f in result.agent_forecasts},
         "low_mass": [f.agent for f in result.agent_forecasts if f.low_mass],
         "context": [p["title"] for p in result.passages],
@@ -38,10 +39,12 @@ def forecasts_markdown(summaries: Sequence[dict[str, Any]]) -> str:
     header = ["question", "ensemble", *agents, "low mass on numbers", "context"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for s in summaries:
-        cells = [_escape(s["question"]), f"{s['ensemble']:.3f}"]
+        cells = [_escape(s["question"]), _probability(s["ensemble"])]
         cells += [f"{s['agents'][a]:.3f}" if a in s["agents"] else "" for a in agents]
         cells.append(", ".join(s["low_mass"]) or "-")
         cells.append(_escape("; ".join(s["context"]) or "; ".join(s["retrieval_failures"]) or "-"))
+        if s["failures"]:
+            cells[-1] += _escape(" | failed: " + "; ".join(s["failures"]))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -54,8 +57,13 @@ def forecasts_text(summaries: Sequence[dict[str, Any]], width: int = 56) -> str:
     for s in summaries:
         text = s["question"] if len(s["question"]) <= width else s["question"][: width - 1] + "…"
         cells = " ".join(f"{s['agents'][a]:>15.3f}" if a in s["agents"] else f"{'':>15}" for a in agents)
-        rows.append(f"{s['question_id'][:22]:<22} {text:<{width}} {s['ensemble']:>8.3f} {cells}")
+        rows.append(f"{s['question_id'][:22]:<22} {text:<{width}} {_probability(s['ensemble']):>8} {cells}")
+        rows += [f"{'':<22} failed: {failure}" for failure in s["failures"]]
     return "\n".join(rows)
+
+
+def _probability(value: float | None) -> str:
+    return "failed" if value is None else f"{value:.3f}"
 
 
 def _agent_names(summaries: Sequence[dict[str, Any]]) -> list[str]:

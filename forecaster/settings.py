@@ -91,6 +91,13 @@ class EnsembleSettings(BaseModel):
     extremize_factor: float = Field(1.5, gt=0)
 
 
+class ForecastSettings(BaseModel):
+    """How the event flow splits model work: one task per (agent, chunk of questions)."""
+
+    # Questions whose prompts go to the engine together; 1 means one question per call.
+    batch_size: int = Field(64, ge=1)
+
+
 class RetrievalSettings(BaseModel):
     """Context for event questions: Wikipedia and a local documents folder, embedded and ranked."""
 
@@ -173,6 +180,7 @@ class Settings(BaseSettings):
     agents: list[AgentSpec] = Field(default_factory=list)
     logic: LogicSettings = Field(default_factory=LogicSettings)
     ensemble: EnsembleSettings = Field(default_factory=EnsembleSettings)
+    forecast: ForecastSettings = Field(default_factory=ForecastSettings)
     vllm: VLLMSettings = Field(default_factory=VLLMSettings)
     readout: ReadoutSettings = Field(default_factory=ReadoutSettings)
     logprob_cache_size: int = 4096

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from forecaster.agents import AgentForecast
+from forecaster.agents import AgentForecast, ForecastFailure
 from forecaster.db import open_database
 from forecaster.ensemble import EnsembleForecast
 from forecaster.questions import Question
@@ -74,6 +74,15 @@ CREATE TABLE IF NOT EXISTS question_context (
     failures TEXT NOT NULL,
     PRIMARY KEY (run_id, question_id)
 );
+-- Added after the first release: CREATE IF NOT EXISTS upgrades a database written before it.
+CREATE TABLE IF NOT EXISTS question_failures (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    question_id TEXT NOT NULL REFERENCES questions(id),
+    agent TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, question_id, agent)
+);
 CREATE INDEX IF NOT EXISTS agent_forecasts_question ON agent_forecasts (question_id, created_at);
 CREATE INDEX IF NOT EXISTS ensemble_forecasts_question ON ensemble_forecasts (question_id, created_at);
 """
@@ -81,15 +90,23 @@ CREATE INDEX IF NOT EXISTS ensemble_forecasts_question ON ensemble_forecasts (qu
 
 @dataclass(frozen=True)
 class QuestionResult:
-    """Everything one question produced in one run: written together or not at all."""
+    """Everything one question produced in one run: written together or not at all.
+
+    A question no agent could forecast has no ensemble; its `failures` say why.
+    """
 
     question: Question
     as_of: dt.date
     agent_forecasts: tuple[AgentForecast, ...]
-    ensemble: EnsembleForecast
+    ensemble: EnsembleForecast | None
     # The context the agents read (id, title, source, location, score) and why a source gave none.
     passages: tuple[dict[str, Any], ...] = ()
     retrieval_failures: tuple[dict[str, str], ...] = ()
+    failures: tuple[ForecastFailure, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return self.ensemble is None
 
 
 class ForecastStore:
@@ -124,7 +141,7 @@ class ForecastStore:
                 [q.id, q.text, q.background, q.resolution_criteria, _iso(q.resolution_date), _iso(q.forecast_date),
                  q.source, now, now],
             )
-            for table in ("agent_forecasts", "ensemble_forecasts", "question_context"):
+            for table in ("agent_forecasts", "ensemble_forecasts", "question_context", "question_failures"):
                 self.db.execute(f"DELETE FROM {table} WHERE run_id = ? AND question_id = ?", [run_id, q.id])
             for f in result.agent_forecasts:
                 self.db.execute(
@@ -136,11 +153,17 @@ class ForecastStore:
                      json.dumps(list(f.distribution)), f.prompt, f.reasoning, json.dumps(list(f.passage_ids))],
                 )
             e = result.ensemble
-            self.db.execute(
-                "INSERT INTO ensemble_forecasts (run_id, question_id, as_of, created_at, method, probability, agents)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [run_id, q.id, result.as_of.isoformat(), now, e.method, e.probability, json.dumps(list(e.agents))],
-            )
+            if e is not None:
+                self.db.execute(
+                    "INSERT INTO ensemble_forecasts (run_id, question_id, as_of, created_at, method, probability,"
+                    " agents) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [run_id, q.id, result.as_of.isoformat(), now, e.method, e.probability,
+                     json.dumps(list(e.agents))],
+                )
+            for f in result.failures:
+                self.db.execute(
+                    "INSERT INTO question_failures (run_id, question_id, agent, reason, created_at)"
+                    " VALUES (?, ?, ?, ?, ?)", [run_id, q.id, f.agent, f.reason, now])
             self.db.execute(
                 "INSERT INTO question_context (run_id, question_id, passages, failures) VALUES (?, ?, ?, ?)",
                 [run_id, q.id, json.dumps(list(result.passages)), json.dumps(list(result.retrieval_failures))],
@@ -171,6 +194,18 @@ class ForecastStore:
                              [question_id])
         return {r["run_id"]: {"passages": json.loads(r["passages"]), "failures": json.loads(r["failures"])}
                 for r in rows}
+
+    def failures(self, question_id: str) -> dict[str, list[dict[str, str]]]:
+        """Per run: the agents that could not forecast the question, and why."""
+        found: dict[str, list[dict[str, str]]] = {}
+        for r in self.db.query("SELECT run_id, agent, reason FROM question_failures WHERE question_id = ?"
+                               " ORDER BY created_at, agent", [question_id]):
+            found.setdefault(r["run_id"], []).append({"agent": r["agent"], "reason": r["reason"]})
+        return found
+
+    def run(self, run_id: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
+        return rows[0] if rows else None
 
     def count_rows(self, question_id: str) -> dict[str, int]:
         """How many rows each table holds for a question (used to prove all-or-nothing writes)."""

@@ -11,7 +11,8 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from forecaster.agents import AgentForecast
+from forecaster.agents import AgentForecast, ForecastFailure
+from forecaster.errors import ForecasterError
 from forecaster.ensemble import EnsembleForecast, ensemble_forecast
 from forecaster.plots import plot_question
 from forecaster.questions import Question, load_questions, question_from_mapping
@@ -19,8 +20,7 @@ from forecaster.report import forecasts_markdown
 from forecaster.settings import Settings
 from forecaster.store import ForecastStore, QuestionResult
 from forecaster.retrieval import RetrievalResult, SourceAvailability
-from forecaster.workbench import WORKBENCH
-from tasks.gpu import gpu_slot
+from forecaster.llm.pool import model_pool
 from tasks.retrieval import retrieve_context
 
 # Settings and model objects are not cache keys: the logprob cache does the reuse.
@@ -52,34 +52,59 @@ def context_task(settings: Settings, question: Question, day: dt.date, today: dt
                             availability=availability)
 
 
-@task(name="write-reasoning", task_run_name="reasoning: {question.id}", **MODEL_TASK)
-def reasoning_task(settings: Settings, question: Question, today: dt.date,
-                   passages: Sequence[Any] = ()) -> str | None:
-    with gpu_slot():
-        writer = WORKBENCH.logic(settings)
-        return writer.reason(question, today, passages) if writer else None
+def _worth_retrying(task, task_run, state) -> bool:
+    # A configuration or input error fails the same way every time; an engine fault may not.
+    return not isinstance(state.result(raise_on_failure=False), ForecasterError)
 
 
-@task(name="agent-forecast", task_run_name="{agent_name}: {question.id}", **MODEL_TASK)
-def agent_forecast_task(settings: Settings, agent_name: str, question: Question, today: dt.date,
-                        passages: Sequence[Any] = (), reasoning: str | None = None) -> AgentForecast:
-    with gpu_slot():
-        forecast = WORKBENCH.agent(settings, agent_name).forecast(question, today, passages, reasoning)
+def _discarding_dead_engines(call):
+    """Run `call`; if it raises, drop engines that died so Prefect's retry starts a new one."""
+    try:
+        return call()
+    except Exception:
+        model_pool().discard_dead()
+        raise
+
+
+@task(name="write-reasoning", task_run_name="reasoning: {chunk}", retry_condition_fn=_worth_retrying, **MODEL_TASK)
+def reasoning_task(settings: Settings, questions: Sequence[Question], days: Sequence[dt.date],
+                   passages: Sequence[Sequence[Any]], chunk: str = "") -> list[str]:
+    """The logic model's reasoning for a chunk of questions, written in one batch."""
+    writer = model_pool().logic(settings)
+    if writer is None:
+        return [""] * len(questions)
+    return _discarding_dead_engines(lambda: writer.reason_many(questions, days, passages))
+
+
+@task(name="agent-forecasts", task_run_name="{agent_name}: {chunk}", retry_condition_fn=_worth_retrying,
+      **MODEL_TASK)
+def agent_chunk_task(settings: Settings, agent_name: str, questions: Sequence[Question], days: Sequence[dt.date],
+                     passages: Sequence[Sequence[Any]], reasonings: Sequence[str | None],
+                     chunk: str = "") -> list[AgentForecast | ForecastFailure]:
+    """One agent's forecasts for a chunk of questions, read in one batch; a question that cannot be scored
+    comes back as a `ForecastFailure` and the rest of the chunk goes on."""
+    results = _discarding_dead_engines(
+        lambda: model_pool().agent(settings, agent_name).forecast_many(questions, days, passages, reasonings))
     logger = get_run_logger()
-    logger.info("%s on %s: P(YES)=%.3f (mass on numbers %.3g%s)", agent_name, question.id, forecast.probability,
-                forecast.mass, ", LOW" if forecast.low_mass else "")
-    return forecast
+    for r in results:
+        if isinstance(r, ForecastFailure):
+            logger.warning("%s could not forecast %s: %s", agent_name, r.question_id, r.reason)
+        else:
+            logger.info("%s on %s: P(YES)=%.3f (mass on numbers %.3g%s)", agent_name, r.question_id,
+                        r.probability, r.mass, ", LOW" if r.low_mass else "")
+    return results
 
 
 @task(name="release-model", cache_policy=NO_CACHE)
 def release_model_task(model_key: str) -> None:
-    WORKBENCH.release(model_key)
+    model_pool().release(model_key)
 
 
 @task(name="ensemble", task_run_name="ensemble: {question_id}", cache_policy=NO_CACHE)
 def ensemble_task(settings: Settings, question_id: str, forecasts: Sequence[AgentForecast],
-                  method: str | None = None) -> EnsembleForecast:
-    return ensemble_forecast(question_id, forecasts, settings.ensemble, method)
+                  method: str | None = None) -> EnsembleForecast | None:
+    """The pooled forecast, or None when no agent could forecast the question."""
+    return ensemble_forecast(question_id, forecasts, settings.ensemble, method) if forecasts else None
 
 
 @task(name="start-run", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1)

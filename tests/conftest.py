@@ -15,7 +15,7 @@ DEMO_MODEL = "smollm2-135m"
 # that needs one, even indirectly, must be marked slow, so that `-m "not slow"` starts none.
 STARTS_A_SERVER_OR_ENGINE = {
     "prefect_server": "a temporary Prefect server",
-    "workbench": "the vLLM engine",
+    "pool": "the vLLM engine",
     "scorer": "the vLLM engine",
     "pooling_server": "a vLLM /pooling server",
     "prefect_api": "a Prefect server (tests/deployments)",
@@ -85,20 +85,20 @@ def engine_settings(test_environment) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def workbench(engine_settings):
-    """The process's workbench with the demo model's engine started once for the session."""
+def pool(engine_settings):
+    """The process's model pool with the demo model's engine started once for the session."""
     from forecaster.runtime import prepare_environment
-    from forecaster.workbench import WORKBENCH
+    from forecaster.llm.pool import model_pool
 
     prepare_environment(engine_settings)
-    WORKBENCH.scorer(engine_settings, DEMO_MODEL)
-    yield WORKBENCH
-    WORKBENCH.engines.release_all()
+    model_pool().scorer(engine_settings, DEMO_MODEL)
+    yield model_pool()
+    model_pool().release_all()
 
 
 @pytest.fixture(scope="session")
-def scorer(workbench, engine_settings):
-    return workbench.scorer(engine_settings, DEMO_MODEL)
+def scorer(pool, engine_settings):
+    return pool.scorer(engine_settings, DEMO_MODEL)
 
 
 @pytest.fixture(scope="session")

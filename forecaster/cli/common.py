@@ -32,9 +32,9 @@ def settings() -> Settings:
 def model_work() -> Iterator[None]:
     """Around a flow that runs models here: a progress bar, clean errors, and the engines it started released."""
     from forecaster.cli.progress_bar import progress_bar
-    from forecaster.llm.engine import ENGINES
+    from forecaster.llm.pool import model_pool
 
-    with progress_bar(), ENGINES.releasing_new(), clean_errors():
+    with progress_bar(), model_pool().releasing_new(), clean_errors():
         yield
 
 

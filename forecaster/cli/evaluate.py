@@ -25,7 +25,7 @@ def evaluate(
     from forecaster.evaluation_rows import file_has_outcomes
     from forecaster.questions import load_questions
     from forecaster.resolutions import read_resolutions_file
-    from forecaster.workbench import select_agents
+    from forecaster.agents import select_agents
 
     settings = common.settings()
     with common.clean_errors():

@@ -88,6 +88,9 @@ def history(question_id: str = typer.Argument(..., help="The question's id (see 
             typer.echo(f"    context: [{p['source']}] {p['title']} ({p['location']}, score {p['score']:.2f})")
         for f in context["failures"]:
             typer.echo(f"    no context from {f['source']}: {f['reason']}")
+    for run_id, failures in store.failures(question_id).items():
+        for f in failures:
+            typer.echo(f"run {run_id}: {f['agent']} could not forecast: {f['reason']}")
 
 
 def _date(value: str | None) -> dt.date | None:

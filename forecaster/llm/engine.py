@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 from forecaster.llm.scorer import NextTokenQuery
 from forecaster.model_prep import ensure_model
@@ -58,6 +57,7 @@ class VLLMScorer:
         self.tokenizer = llm.get_tokenizer()
         cache_config = llm.llm_engine.vllm_config.cache_config
         self.block_size = int(cache_config.block_size or DEFAULT_BLOCK_SIZE)
+        self.max_model_len = int(llm.llm_engine.vllm_config.model_config.max_model_len)
 
     def next_token_logprobs(self, queries: Sequence[NextTokenQuery]) -> list[dict[int, float]]:
         from vllm import SamplingParams
@@ -75,46 +75,23 @@ class VLLMScorer:
             results[i].update({t: float(step[t].logprob) for t in ids})
         return results
 
+    def alive(self) -> bool:
+        """False once the engine core process has died (vLLM then fails every request)."""
+        core = getattr(self.llm.llm_engine, "engine_core", None)
+        resources = getattr(core, "resources", None)
+        return not getattr(resources, "engine_dead", False)
+
     def generate(self, prompt_ids: Sequence[int], max_tokens: int, temperature: float) -> str:
+        return self.generate_many([prompt_ids], max_tokens, temperature)[0]
+
+    def generate_many(self, prompts: Sequence[Sequence[int]], max_tokens: int, temperature: float) -> list[str]:
+        """Sampled text for each prompt, in one engine call."""
         from vllm import SamplingParams
         from vllm.inputs import TokensPrompt
 
         params = SamplingParams(max_tokens=max_tokens, temperature=temperature, seed=0)
-        out = self.llm.generate([TokensPrompt(prompt_token_ids=list(prompt_ids))], params, use_tqdm=False)
-        return out[0].outputs[0].text
-
-
-class EngineRegistry:
-    """One engine per model key in this process: engines take a minute to start."""
-
-    def __init__(self) -> None:
-        self._scorers: dict[str, VLLMScorer] = {}
-
-    def scorer(self, settings: Settings, model_key: str) -> VLLMScorer:
-        """The scorer for `model_key`, starting its engine on first use."""
-        if model_key not in self._scorers:
-            self._scorers[model_key] = VLLMScorer(start_engine(settings, model_key), model_key)
-        return self._scorers[model_key]
-
-    def release(self, model_key: str) -> None:
-        """Shut one engine down so the next model can have the devices."""
-        scorer = self._scorers.pop(model_key, None)
-        if scorer is not None:
-            shutdown_engine(scorer.llm)
-
-    def release_all(self) -> None:
-        for key in list(self._scorers):
-            self.release(key)
-
-    @contextlib.contextmanager
-    def releasing_new(self) -> Iterator[None]:
-        """Shut down, on leaving the block, the engines started inside it (a caller keeps its own)."""
-        before = set(self._scorers)
-        try:
-            yield
-        finally:
-            for key in set(self._scorers) - before:
-                self.release(key)
+        outs = self.llm.generate([TokensPrompt(prompt_token_ids=list(p)) for p in prompts], params, use_tqdm=False)
+        return [out.outputs[0].text for out in outs]
 
 
 def start_engine(settings: Settings, model_key: str) -> Any:
@@ -136,5 +113,3 @@ def shutdown_engine(llm: Any) -> None:
     if core is not None and hasattr(core, "shutdown"):
         core.shutdown()
 
-
-ENGINES = EngineRegistry()

@@ -27,6 +27,15 @@ TOKEN_ID_PREFIX = "token_id:"
 class ServerError(ForecasterError):
     """The vLLM server refused a request, or stayed unreachable through every retry."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status of a refusal; None when the server was unreachable
+
+    @property
+    def refused(self) -> bool:
+        """The server refused this request (4xx): another request may well succeed."""
+        return self.status is not None and 400 <= self.status < 500
+
 
 class HTTPScorer:
     """Scores next tokens and writes text with a vLLM server over HTTP."""
@@ -37,6 +46,7 @@ class HTTPScorer:
         self.model_key = model_key
         self.tokenizer = tokenizer
         self.block_size = block_size
+        self.max_model_len: int | None = None  # the server checks lengths; a refused prompt fails alone
         self._sleep = sleep
         headers = {}
         if server.api_key is not None:
@@ -69,6 +79,13 @@ class HTTPScorer:
         body = {"model": self.server.model, "prompt": list(prompt_ids), "max_tokens": max_tokens,
                 "temperature": temperature, "seed": 0}
         return self._request("POST", "/v1/completions", body)["choices"][0]["text"]
+
+    def generate_many(self, prompts: Sequence[Sequence[int]], max_tokens: int, temperature: float) -> list[str]:
+        """Sampled text for each prompt, as concurrent requests the server batches (bounded)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(8, max(1, len(prompts)))) as threads:
+            return list(threads.map(lambda p: self.generate(p, max_tokens, temperature), prompts))
 
     def close(self) -> None:
         self._client.close()
@@ -103,7 +120,7 @@ class HTTPScorer:
                     return response.json() if response.content else None
                 if response.status_code < 500 and response.status_code not in (408, 429):
                     raise ServerError(f"server {self.server.base_url}{path} answered {response.status_code}: "
-                                      f"{_error_message(response)}")
+                                      f"{_error_message(response)}", response.status_code)
                 problem = f"HTTP {response.status_code}"
             if attempt + 1 < attempts:
                 wait = min(self.server.retry_backoff_s * 2**attempt, self.server.retry_max_backoff_s)
@@ -113,27 +130,13 @@ class HTTPScorer:
         raise ServerError(f"server {self.server.base_url}{path} unreachable after {attempts} attempt(s): {problem}")
 
 
-class HTTPScorerRegistry:
-    """One scorer per (server, model) in this process: tokenizers take seconds to load."""
-
-    def __init__(self) -> None:
-        self._scorers: dict[tuple[str, str, str], HTTPScorer] = {}
-
-    def scorer(self, settings: Settings, model_key: str) -> HTTPScorer:
-        """The scorer for `model_key` on the configured server, health-checked when first made."""
-        server = _require_server(settings)
-        key = (server.base_url, server.model, model_key)
-        if key not in self._scorers:
-            scorer = HTTPScorer(server, model_key, load_tokenizer(settings, model_key), block_size(settings))
-            scorer.health()
-            log.info("server mode: %s scores on %s (model %s)", model_key, server.base_url, server.model)
-            self._scorers[key] = scorer
-        return self._scorers[key]
-
-    def clear(self) -> None:
-        for scorer in self._scorers.values():
-            scorer.close()
-        self._scorers.clear()
+def connect_scorer(settings: Settings, model_key: str) -> HTTPScorer:
+    """A scorer for `model_key` on the configured server, health-checked (tokenizers take seconds to load)."""
+    server = _require_server(settings)
+    scorer = HTTPScorer(server, model_key, load_tokenizer(settings, model_key), block_size(settings))
+    scorer.health()
+    log.info("server mode: %s scores on %s (model %s)", model_key, server.base_url, server.model)
+    return scorer
 
 
 def uses_server(settings: Settings, model_key: str) -> bool:
@@ -189,5 +192,3 @@ def _error_message(response: httpx.Response) -> str:
     error = body.get("error", body) if isinstance(body, dict) else body
     return str(error.get("message", error) if isinstance(error, dict) else error)[:300]
 
-
-HTTP_SCORERS = HTTPScorerRegistry()

@@ -9,8 +9,10 @@ every branch on top of the cached prompt, so the whole distribution costs little
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from forecaster.distribution import Distribution, raw_mass
+from forecaster.errors import ForecasterError
 from forecaster.llm.candidates import NUMBERS, CandidateTrie, candidate_sequences
 from forecaster.llm.logprob_cache import LogprobCache, prompt_key
 from forecaster.llm.scorer import NextTokenQuery, TokenScorer
@@ -45,6 +47,34 @@ class Readout:
         return raw_mass(self.logprobs)
 
 
+@dataclass(frozen=True)
+class ReadFailure:
+    """A prompt that could not be scored, and why: it fails alone, the rest of its batch goes on."""
+
+    reason: str
+
+
+class ReadError(ForecasterError):
+    """The one prompt asked for could not be scored."""
+
+
+@dataclass
+class _Plan:
+    """One prompt on its way through a batch: its ids, what the cache had, what is left to score."""
+
+    ids: list[int]
+    text: str
+    found: dict[int, float | None]
+    failure: ReadFailure | None = None
+
+    def __post_init__(self) -> None:
+        self.cache_hits = 101 - len(self.missing)
+
+    @property
+    def missing(self) -> list[int]:
+        return [n for n, lp in self.found.items() if lp is None]
+
+
 class DistributionReader:
     """Turns prompts into distributions with one model, caching candidate scores."""
 
@@ -66,28 +96,88 @@ class DistributionReader:
 
     def read(self, parts: PromptParts) -> Readout:
         """The log-probability of every answer 0..100 after the prompt."""
-        ids = self.encode(parts)
-        base = (self.scorer.model_key, prompt_key(ids))
-        found = {n: self.cache.get((base, n)) for n in NUMBERS}
-        missing = [n for n, lp in found.items() if lp is None]
-        if missing:
-            found.update(self._score(ids, parts.text, missing))
-            for n in missing:
-                self.cache.put((base, n), found[n])
-        return Readout(tuple(found[n] for n in NUMBERS), tuple(ids), cache_hits=101 - len(missing))
+        (result,) = self.read_many([parts])
+        if isinstance(result, ReadFailure):
+            raise ReadError(result.reason)
+        return result
 
-    def _score(self, ids: list[int], text: str, numbers: list[int]) -> dict[int, float]:
-        trie = CandidateTrie(candidate_sequences(self.scorer.tokenizer, text, self.end_marker))
-        nodes = trie.internal_nodes(numbers)
-        queries = [NextTokenQuery(tuple(ids) + node, tuple(trie.children[node])) for node in nodes]
-        # The root alone first: it writes the prompt's blocks to the prefix cache that every branch reads.
-        node_logprobs = self.scorer.next_token_logprobs(queries[:1])
-        if len(queries) > 1:
-            node_logprobs += self.scorer.next_token_logprobs(queries[1:])
-        by_node = dict(zip(nodes, node_logprobs))
-        return {n: sum(by_node[seq[:d]][seq[d]] for d in range(len(seq)))
-                for n in numbers for seq in [trie.sequences[n]]}
+    def read_many(self, prompts: Sequence[PromptParts]) -> list[Readout | ReadFailure]:
+        """`read` for many prompts in two engine calls: every prompt's root, then every trie node.
+
+        The cache is consulted per (model, prompt, candidate). A prompt that cannot be scored (too long for
+        the model's context, or refused by the engine) gives a `ReadFailure`; the others are still read.
+        """
+        plans = [self._plan(parts) for parts in prompts]
+        todo = [p for p in plans if p.missing]
+        for plan, scores in zip(todo, self._score_isolating_faults(todo) if todo else []):
+            if isinstance(scores, ReadFailure):
+                plan.failure = scores
+                continue
+            plan.found.update(scores)
+            base = self._cache_base(plan.ids)
+            for n, lp in scores.items():
+                self.cache.put((base, n), lp)
+        return [p.failure or Readout(tuple(p.found[n] for n in NUMBERS), tuple(p.ids), p.cache_hits)
+                for p in plans]
+
+    def _plan(self, parts: PromptParts) -> _Plan:
+        ids = self.encode(parts)
+        base = self._cache_base(ids)
+        return _Plan(ids, parts.text, {n: self.cache.get((base, n)) for n in NUMBERS})
+
+    def _cache_base(self, ids: Sequence[int]) -> tuple[str, str]:
+        return (self.scorer.model_key, prompt_key(ids))
+
+    def _score_isolating_faults(self, plans: list[_Plan]) -> list[dict[int, float] | ReadFailure]:
+        """Score the batch together; if the engine refuses a prompt in it, score each alone to find which."""
+        fitting = {id(p): self._fits(p) for p in plans}
+        batch = [p for p in plans if fitting[id(p)] is None]
+        try:
+            scored = dict(zip(map(id, batch), self._score_batch(batch))) if batch else {}
+        except Exception as exc:
+            if not _refused(exc):
+                raise  # a dead engine or server fails every prompt: the caller retries, on a new engine
+            scored = {}
+            for plan in batch:
+                try:
+                    scored[id(plan)] = self._score_batch([plan])[0]
+                except Exception as alone:
+                    if not _refused(alone):
+                        raise
+                    scored[id(plan)] = ReadFailure(f"the model refused the prompt: {type(alone).__name__}: {alone}")
+        return [fitting[id(p)] or scored[id(p)] for p in plans]
+
+    def _fits(self, plan: _Plan) -> ReadFailure | None:
+        limit = getattr(self.scorer, "max_model_len", None)
+        longest_answer = 4  # "100%" is at most four tokens for any tokenizer we read
+        if limit is not None and len(plan.ids) + longest_answer > limit:
+            return ReadFailure(f"prompt of {len(plan.ids)} tokens does not fit the model's context of "
+                               f"{limit} tokens")
+        return None
+
+    def _score_batch(self, plans: list[_Plan]) -> list[dict[int, float]]:
+        tries = [CandidateTrie(candidate_sequences(self.scorer.tokenizer, p.text, self.end_marker)) for p in plans]
+        nodes = [trie.internal_nodes(p.missing) for trie, p in zip(tries, plans)]
+        queries = [[NextTokenQuery(tuple(p.ids) + node, tuple(trie.children[node])) for node in plan_nodes]
+                   for p, trie, plan_nodes in zip(plans, tries, nodes)]
+        # Every root first, in one call: it writes each prompt's blocks to the prefix cache the branches read.
+        roots = self.scorer.next_token_logprobs([q[0] for q in queries])
+        branches = [query for q in queries for query in q[1:]]
+        rest = self.scorer.next_token_logprobs(branches) if branches else []
+        results, offset = [], 0
+        for p, trie, plan_nodes, root in zip(plans, tries, nodes, roots):
+            node_logprobs = [root, *rest[offset : offset + len(plan_nodes) - 1]]
+            offset += len(plan_nodes) - 1
+            by_node = dict(zip(plan_nodes, node_logprobs))
+            results.append({n: sum(by_node[seq[:d]][seq[d]] for d in range(len(seq)))
+                            for n in p.missing for seq in [trie.sequences[n]]})
+        return results
 
     def _single_token(self, text: str) -> int:
         ids = self.scorer.tokenizer(text, add_special_tokens=False)["input_ids"]
         return ids[-1]
+
+
+def _refused(exc: BaseException) -> bool:
+    """The backend rejected a request as invalid (vLLM's ValueError, an HTTP 4xx), rather than failing."""
+    return isinstance(exc, ValueError) or bool(getattr(exc, "refused", False))

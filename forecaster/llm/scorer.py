@@ -21,6 +21,8 @@ class TokenScorer(Protocol):
     tokenizer: Any
     # KV-cache block length: prompts padded to a multiple of it reuse their cached blocks fully.
     block_size: int
+    # Longest prompt plus answer the model takes; None when the backend checks it itself.
+    max_model_len: int | None
 
     def next_token_logprobs(self, queries: Sequence[NextTokenQuery]) -> list[dict[int, float]]:
         """For each query, {token id: log-probability} of its requested ids."""
@@ -28,4 +30,8 @@ class TokenScorer(Protocol):
 
     def generate(self, prompt_ids: Sequence[int], max_tokens: int, temperature: float) -> str:
         """Sampled text continuing the prompt (used only for reasoning, never for the forecast)."""
+        ...
+
+    def generate_many(self, prompts: Sequence[Sequence[int]], max_tokens: int, temperature: float) -> list[str]:
+        """`generate` for many prompts, batched by the backend."""
         ...

@@ -1,0 +1,107 @@
+"""Faults stay small: a bad question fails alone, a dead engine is replaced, a crash still ends the run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import signal
+
+import psutil
+import pytest
+
+from flows.events import forecast_events
+from forecaster.progress import LOGGER_NAME
+from forecaster.settings import load_settings
+from forecaster.store import ForecastStore
+
+pytestmark = pytest.mark.slow
+
+TODAY = dt.date(2026, 12, 20)
+NORMAL = [
+    {"id": "f-mars", "question": "Will a crewed spacecraft land on Mars by 2027-06-30?"},
+    {"id": "f-rain", "question": "Will it rain in London on 2027-01-01?"},
+]
+
+
+def over_long(max_model_len: int) -> dict:
+    background = " ".join(["The committee reviewed the launch schedule again."] * (max_model_len // 4))
+    return {"id": "f-long", "question": "Will the launch happen by 2027-06-30?", "background": background}
+
+
+def only_run(store: ForecastStore) -> dict:
+    (run,) = store.db.query("SELECT * FROM runs")
+    return run
+
+
+def test_an_over_long_question_fails_alone_and_the_run_is_partial(prefect_server, pool, settings):
+    questions = [NORMAL[0], over_long(settings.vllm.max_model_len), NORMAL[1]]
+    summaries = forecast_events(questions=questions, today=TODAY)
+    store = ForecastStore(settings.database_path)
+    assert only_run(store)["status"] == "partial"
+    assert [s["question_id"] for s in summaries if s["ensemble"] is not None] == ["f-mars", "f-rain"]
+    (failed,) = [s for s in summaries if s["ensemble"] is None]
+    assert failed["question_id"] == "f-long"
+    assert len(failed["failures"]) == len(settings.agents)
+    (reasons,) = store.failures("f-long").values()
+    assert all("does not fit the model's context" in r["reason"] for r in reasons)
+    for qid in ("f-mars", "f-rain"):
+        assert store.count_rows(qid)["ensemble_forecasts"] == 1
+
+
+class OnFirstForecasts(logging.Handler):
+    """Runs `act` once, when the run's first forecasts are in (a real fault, injected mid-run)."""
+
+    def __init__(self, act) -> None:
+        super().__init__()
+        self.act, self.done = act, False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "progress_advance", None) and not self.done:
+            self.done = True
+            self.act()
+
+
+def forecast_with(handler: logging.Handler, **parameters):
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.addHandler(handler)
+    try:
+        return forecast_events(**parameters)
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_a_failure_that_escapes_the_flow_body_leaves_the_run_failed(prefect_server, pool, settings):
+    def plots_folder_becomes_a_file() -> None:
+        shutil.rmtree(settings.plots_dir)
+        settings.plots_dir.write_text("a file where the plots folder should be")
+
+    with pytest.raises(Exception):
+        forecast_with(OnFirstForecasts(plots_folder_becomes_a_file), questions=NORMAL[:1],
+                      agents=[settings.agents[0].name], today=TODAY)
+    run = only_run(ForecastStore(settings.database_path))
+    assert run["status"] == "failed" and run["finished_at"]
+
+
+def kill_engine_core() -> list[int]:
+    """SIGKILL the engine core process(es) this process started; their pids."""
+    killed = []
+    for child in psutil.Process().children(recursive=True):
+        if "EngineCore" in " ".join(child.cmdline()) or "EngineCore" in child.name():
+            os.kill(child.pid, signal.SIGKILL)
+            killed.append(child.pid)
+    return killed
+
+
+def test_a_killed_engine_is_replaced_and_every_question_is_stored_once(prefect_server, pool, settings):
+    killed: list[int] = []
+    summaries = forecast_with(OnFirstForecasts(lambda: killed.extend(kill_engine_core())), questions=NORMAL,
+                              today=TODAY)
+    assert killed, "no engine core process was found to kill"
+    store = ForecastStore(settings.database_path)
+    assert only_run(store)["status"] == "completed"
+    assert all(s["ensemble"] is not None for s in summaries)
+    for q in NORMAL:
+        assert store.count_rows(q["id"]) == {"questions": 1, "agent_forecasts": len(settings.agents),
+                                             "ensemble_forecasts": 1}
