@@ -15,8 +15,8 @@ PROBE = r"""
 import datetime as dt, json, os, sys, time
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.llm.readout import DistributionReader
-from forecaster.prompts import forecast_prompt
-from forecaster.questions import Question
+from forecaster.events.prompts import forecast_prompt
+from forecaster.events.questions import Question
 from forecaster.runtime import prepare_environment
 from forecaster.settings import load_settings
 from forecaster.llm.pool import model_pool

@@ -20,8 +20,8 @@ from types import SimpleNamespace
 from forecaster.llm.candidates import candidate_sequences
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.llm.readout import DistributionReader
-from forecaster.prompts import forecast_prompt
-from forecaster.questions import Question
+from forecaster.events.prompts import forecast_prompt
+from forecaster.events.questions import Question
 from forecaster.runtime import prepare_environment
 from forecaster.settings import load_settings
 from forecaster.llm.pool import model_pool

@@ -26,7 +26,7 @@ from forecaster.llm.http_scorer import HTTPScorer, load_tokenizer
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.llm.readout import DistributionReader
 from forecaster.llm.server_command import server_args, server_env
-from forecaster.prompts import forecast_prompt
+from forecaster.events.prompts import forecast_prompt
 from forecaster.runtime import prepare_environment
 from forecaster.settings import ServerSettings, load_settings
 

@@ -10,12 +10,12 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from forecaster import progress
-from forecaster.report import failure_records, passage_records, summary
+from forecaster.events.rendering import failure_records, passage_records, summary
 from forecaster.retrieval import SourceAvailability
 from forecaster.runtime import bootstrap
-from forecaster.store import QuestionResult
-from forecaster.agents import AgentForecast, ForecastFailure, group_by_model, select_agents
-from forecaster.questions import Question
+from forecaster.events.store import QuestionResult
+from forecaster.events.agents import AgentForecast, ForecastFailure, group_by_model, select_agents
+from forecaster.events.questions import Question
 from forecaster.settings import AgentSpec, Settings
 from tasks.gpu import gpu_slot
 from tasks.events import (

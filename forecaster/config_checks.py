@@ -7,7 +7,7 @@ from typing import Callable
 
 from forecaster.errors import ConfigError
 from forecaster.llm.logprob_cache import LogprobCache
-from forecaster.prompts import STYLES
+from forecaster.events.prompts import STYLES
 from forecaster.settings import Settings
 
 LOADER_CONCURRENCY = range(1, 257)

@@ -12,9 +12,9 @@ from typing import Literal, Mapping, Sequence
 
 import sqlite_utils
 
-from forecaster.ensemble import METHODS, combine_with_settings
+from forecaster.events.ensemble import METHODS, combine_with_settings
 from forecaster.errors import InputError
-from forecaster.questions import Question
+from forecaster.events.questions import Question
 from forecaster.resolutions import Resolution
 from forecaster.resolutions_store import MARKET_PROBABILITIES, ensure_tables
 from forecaster.scoring.learned import learned_ensemble_rows

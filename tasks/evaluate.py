@@ -20,7 +20,7 @@ from forecaster.evaluation_rows import (
     run_forecasts,
     split_resolved,
 )
-from forecaster.questions import Question
+from forecaster.events.questions import Question
 from forecaster.resolutions import Resolution
 from forecaster.resolutions_store import import_file, load_resolutions
 from forecaster.scoring.plots import PlotPaths, write_plots

@@ -11,14 +11,14 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from forecaster.agents import AgentForecast, ForecastFailure
+from forecaster.events.agents import AgentForecast, ForecastFailure
 from forecaster.errors import ForecasterError
-from forecaster.ensemble import EnsembleForecast, ensemble_forecast
-from forecaster.plots import plot_question
-from forecaster.questions import Question, load_questions, question_from_mapping
-from forecaster.report import forecasts_markdown
+from forecaster.events.ensemble import EnsembleForecast, ensemble_forecast
+from forecaster.events.plots import plot_question
+from forecaster.events.questions import Question, load_questions, question_from_mapping
+from forecaster.events.rendering import forecasts_markdown
 from forecaster.settings import Settings
-from forecaster.store import ForecastStore, QuestionResult
+from forecaster.events.store import ForecastStore, QuestionResult
 from forecaster.retrieval import RetrievalResult, SourceAvailability
 from forecaster.llm.pool import model_pool
 from tasks.retrieval import retrieve_context

@@ -23,9 +23,9 @@ def evaluate(
     from forecaster.config_checks import check_settings
     from forecaster.errors import InputError
     from forecaster.evaluation_rows import file_has_outcomes
-    from forecaster.questions import load_questions
+    from forecaster.events.questions import load_questions
     from forecaster.resolutions import read_resolutions_file
-    from forecaster.agents import select_agents
+    from forecaster.events.agents import select_agents
 
     settings = common.settings()
     with common.clean_errors():

@@ -45,7 +45,7 @@ def demo() -> None:
 def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: list[str] | None,
                  method: str | None, as_of: str | None) -> None:
     from forecaster.config_checks import check_settings
-    from forecaster.questions import load_questions
+    from forecaster.events.questions import load_questions
 
     settings = common.settings()
     with common.clean_errors():
@@ -54,7 +54,7 @@ def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: 
             load_questions(questions_file)  # fail fast with file:line, before anything runs or is written
         day = _date(as_of)
     from flows.events import forecast_events
-    from forecaster.report import forecasts_text
+    from forecaster.events.rendering import forecasts_text
 
     with common.model_work():
         summaries = forecast_events(
@@ -66,7 +66,7 @@ def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: 
 
 def history(question_id: str = typer.Argument(..., help="The question's id (see `forecaster forecast`).")) -> None:
     """Print a question's forecasts over time: the ensemble and each agent."""
-    from forecaster.store import ForecastStore
+    from forecaster.events.store import ForecastStore
 
     settings = common.settings()
     store = ForecastStore(settings.database_path)

@@ -8,7 +8,7 @@ import json
 import logging
 from typing import Any, Iterator
 
-from forecaster.agents import Agent, LogicWriter, agent_spec
+from forecaster.events.agents import Agent, LogicWriter, agent_spec
 from forecaster.llm.engine import VLLMScorer, shutdown_engine, start_engine
 from forecaster.llm.http_scorer import HTTPScorer, connect_scorer, uses_server
 from forecaster.llm.logprob_cache import LogprobCache

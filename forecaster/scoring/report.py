@@ -51,7 +51,7 @@ class ForecastRow:
 
 
 @dataclass(frozen=True)
-class Question:
+class ResolvedQuestion:
     """What the table needs to know about one resolved question."""
 
     question_id: str
@@ -109,9 +109,9 @@ class Forecasts:
     by_question: dict[str, float] = field(default_factory=dict)
 
 
-def collect(rows: Iterable[ForecastRow]) -> tuple[dict[str, Question], dict[str, Forecasts]]:
+def collect(rows: Iterable[ForecastRow]) -> tuple[dict[str, ResolvedQuestion], dict[str, Forecasts]]:
     """Questions and forecasters from the rows; raises InputError naming the row index and rule broken."""
-    questions: dict[str, Question] = {}
+    questions: dict[str, ResolvedQuestion] = {}
     forecasters: dict[str, Forecasts] = {}
     for i, row in enumerate(rows):
         where = f"forecast row {i} (question {row.question_id!r}, {row.agent_or_method!r})"
@@ -121,7 +121,7 @@ def collect(rows: Iterable[ForecastRow]) -> tuple[dict[str, Question], dict[str,
             raise InputError(f"{where}: field 'probability' must lie in [0, 1] (got {row.probability!r})")
         if row.kind not in KIND_ORDER:
             raise InputError(f"{where}: field 'kind' must be one of {sorted(KIND_ORDER)} (got {row.kind!r})")
-        question = Question(row.question_id, row.source, int(row.outcome), row.resolution_date, row.forecast_date)
+        question = ResolvedQuestion(row.question_id, row.source, int(row.outcome), row.resolution_date, row.forecast_date)
         known = questions.setdefault(row.question_id, question)
         if known != question:
             raise InputError(f"{where}: outcome, source or dates differ from an earlier row of the same question")
@@ -135,7 +135,7 @@ def collect(rows: Iterable[ForecastRow]) -> tuple[dict[str, Question], dict[str,
 
 
 def add_baselines(
-    questions: Mapping[str, Question],
+    questions: Mapping[str, ResolvedQuestion],
     forecasters: dict[str, Forecasts],
     market: Mapping[str, float] | None,
     base_rate: str,
@@ -168,7 +168,7 @@ def add_baselines(
             forecasters[MARKET_NAME] = Forecasts("baseline", in_set)
 
 
-def scopes(questions: Mapping[str, Question], market: Mapping[str, float] | None) -> dict[str, set[str]]:
+def scopes(questions: Mapping[str, ResolvedQuestion], market: Mapping[str, float] | None) -> dict[str, set[str]]:
     """The question sets the table reports on: all, each source, those with a market probability."""
     out = {ALL_SCOPE: set(questions)}
     for source in sorted({q.source for q in questions.values()}):

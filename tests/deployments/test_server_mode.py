@@ -10,8 +10,8 @@ import pytest
 from forecaster.llm.http_scorer import HTTPScorer, load_tokenizer
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.llm.readout import DistributionReader
-from forecaster.prompts import forecast_prompt
-from forecaster.questions import question_from_mapping
+from forecaster.events.prompts import forecast_prompt
+from forecaster.events.questions import question_from_mapping
 from forecaster.settings import ServerSettings
 from tests.deployments.servers import API_KEY, DEMO_MODEL, SERVED_NAME
 

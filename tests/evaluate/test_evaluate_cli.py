@@ -9,13 +9,13 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from forecaster.agents import AgentForecast
+from forecaster.events.agents import AgentForecast
 from forecaster.cli import app
 from forecaster.db import open_database
-from forecaster.ensemble import EnsembleForecast
-from forecaster.questions import Question
+from forecaster.events.ensemble import EnsembleForecast
+from forecaster.events.questions import Question
 from forecaster.scoring.scores_store import load_scores
-from forecaster.store import ForecastStore, QuestionResult
+from forecaster.events.store import ForecastStore, QuestionResult
 
 DAY = dt.date(2024, 7, 21)
 

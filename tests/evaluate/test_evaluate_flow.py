@@ -13,7 +13,7 @@ import pytest
 
 from flows.evaluate import evaluate
 from forecaster.db import open_database
-from forecaster.ensemble import METHODS
+from forecaster.events.ensemble import METHODS
 from forecaster.resolutions_store import load_market_probabilities, load_resolutions
 from forecaster.scoring.scores_store import load_scores
 from forecaster.settings import load_settings

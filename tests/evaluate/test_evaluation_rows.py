@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from forecaster.agents import AgentForecast
+from forecaster.events.agents import AgentForecast
 from forecaster.db import open_database
-from forecaster.ensemble import METHODS, EnsembleForecast
+from forecaster.events.ensemble import METHODS, EnsembleForecast
 from forecaster.errors import InputError
 from forecaster.evaluation_rows import (
     agent_and_ensemble_rows,
@@ -19,11 +19,11 @@ from forecaster.evaluation_rows import (
     run_forecasts,
     split_resolved,
 )
-from forecaster.questions import Question
+from forecaster.events.questions import Question
 from forecaster.resolutions import MarketProbability, Resolution
 from forecaster.resolutions_store import save
 from forecaster.settings import EnsembleSettings
-from forecaster.store import ForecastStore, QuestionResult
+from forecaster.events.store import ForecastStore, QuestionResult
 
 DAY = dt.date(2024, 7, 21)
 ENSEMBLE = EnsembleSettings(method="mean", trim_fraction=0.1, extremize_factor=1.5)

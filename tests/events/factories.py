@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from forecaster.agents import AgentForecast
-from forecaster.distribution import Distribution
-from forecaster.ensemble import EnsembleForecast, ensemble_forecast
-from forecaster.questions import Question
+from forecaster.events.agents import AgentForecast
+from forecaster.events.distribution import Distribution
+from forecaster.events.ensemble import EnsembleForecast, ensemble_forecast
+from forecaster.events.questions import Question
 from forecaster.settings import EnsembleSettings
-from forecaster.store import QuestionResult
+from forecaster.events.store import QuestionResult
 
 
 def agent_forecast(question_id: str, agent: str, peak: int) -> AgentForecast:

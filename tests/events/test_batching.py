@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from forecaster.agents import ForecastFailure
+from forecaster.events.agents import ForecastFailure
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.llm.readout import DistributionReader, ReadFailure
-from forecaster.prompts import forecast_prompt
-from forecaster.questions import Question
+from forecaster.events.prompts import forecast_prompt
+from forecaster.events.questions import Question
 
 pytestmark = pytest.mark.slow
 

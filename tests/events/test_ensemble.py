@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from forecaster.ensemble import combine
+from forecaster.events.ensemble import combine
 
 PROBS = [0.1, 0.2, 0.3, 0.9]
 

@@ -10,7 +10,7 @@ import pytest
 from flows.events import forecast_events
 from tests import images
 from forecaster.settings import load_settings
-from forecaster.store import ForecastStore
+from forecaster.events.store import ForecastStore
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ import pytest
 from flows.events import forecast_events
 from forecaster.progress import LOGGER_NAME
 from forecaster.settings import load_settings
-from forecaster.store import ForecastStore
+from forecaster.events.store import ForecastStore
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from forecaster.errors import InputError
-from forecaster.questions import load_questions, question_id
+from forecaster.events.questions import load_questions, question_id
 from tests.shared_data import DEV_FILE, dev_records
 
 

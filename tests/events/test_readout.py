@@ -12,8 +12,8 @@ import torch
 from forecaster.llm.candidates import CandidateTrie, candidate_sequences
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.llm.readout import DistributionReader
-from forecaster.prompts import forecast_prompt
-from forecaster.questions import Question
+from forecaster.events.prompts import forecast_prompt
+from forecaster.events.questions import Question
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from forecaster.store import ForecastStore
+from forecaster.events.store import ForecastStore
 from tests.events.factories import agent_forecast_of, question_result, question_result_of, with_ensemble_probability
 
 

@@ -292,7 +292,7 @@ def test_in_a_flow_a_500_is_retried_on_every_question_and_never_marked(prefect_s
 def test_the_events_context_task_shares_one_record_across_questions(prefect_server, mediawiki, settings, docs):
     from prefect import flow
 
-    from forecaster.questions import question_from_mapping
+    from forecaster.events.questions import question_from_mapping
     from tasks.events import context_task
 
     server = mediawiki()

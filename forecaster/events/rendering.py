@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from forecaster.store import QuestionResult
+from forecaster.events.store import QuestionResult
 
 
 def summary(result: QuestionResult, run_id: str) -> dict[str, Any]:

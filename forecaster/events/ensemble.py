@@ -10,7 +10,7 @@ import numpy as np
 from forecaster.settings import EnsembleSettings
 
 if TYPE_CHECKING:
-    from forecaster.agents import AgentForecast
+    from forecaster.events.agents import AgentForecast
 
 METHODS = ("mean", "median", "trimmed_mean", "geo_mean_odds", "extremized_logodds")
 # Odds-based pooling is undefined at exactly 0 or 1.

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from forecaster.agents import AgentForecast, ForecastFailure
+from forecaster.events.agents import AgentForecast, ForecastFailure
 from forecaster.db import open_database
-from forecaster.ensemble import EnsembleForecast
-from forecaster.questions import Question
+from forecaster.events.ensemble import EnsembleForecast
+from forecaster.events.questions import Question
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (

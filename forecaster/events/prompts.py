@@ -7,7 +7,7 @@ from typing import Any, Protocol, Sequence
 
 from forecaster.errors import ConfigError
 from forecaster.llm.readout import PromptParts
-from forecaster.questions import Question
+from forecaster.events.questions import Question
 
 STYLES: dict[str, str] = {
     "plain": "Estimate how likely the question is to resolve YES.",

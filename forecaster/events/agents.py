@@ -10,8 +10,8 @@ from forecaster.errors import ConfigError
 
 from forecaster.llm.readout import DistributionReader, PromptParts, Readout, ReadError, ReadFailure
 from forecaster.llm.scorer import TokenScorer
-from forecaster.prompts import ContextPassage, check_style, forecast_prompt, reasoning_prompt
-from forecaster.questions import Question
+from forecaster.events.prompts import ContextPassage, check_style, forecast_prompt, reasoning_prompt
+from forecaster.events.questions import Question
 from forecaster.settings import AgentSpec, LogicSettings, Settings
 
 
