@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from prefect import flow, get_run_logger
@@ -12,12 +14,14 @@ from prefect.runtime import flow_run
 from forecaster import progress
 from forecaster.events.rendering import failure_records, passage_records, summary
 from forecaster.retrieval import SourceAvailability
+from forecaster.llm.pool import model_pool
 from forecaster.runtime import bootstrap
 from forecaster.events.store import QuestionResult
 from forecaster.events.agents import AgentForecast, ForecastFailure, group_by_model, select_agents
 from forecaster.events.questions import Question
 from forecaster.settings import AgentSpec, Settings
 from tasks.gpu import gpu_slot
+from tasks.retrieval import prepare_store
 from tasks.events import (
     agent_chunk_task,
     context_task,
@@ -78,27 +82,12 @@ def forecast_events(
 
 def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], specs: list[AgentSpec],
                         method: str, as_of: dt.date, today: dt.date, use_question_dates: bool) -> list[dict]:
-    """Context for every question, then each agent over chunks of questions, then pool, store and plot."""
+    """Context and forecasts for every question, then pool, store and plot each."""
     day = {q.id: (q.forecast_date if use_question_dates and q.forecast_date else as_of) for q in qs}
-    availability = SourceAvailability()  # a source found unreachable is skipped for the rest of this run
-    context = {q.id: context_task(settings, q, day[q.id], today, availability) for q in qs}
-    chunks = [qs[i : i + settings.forecast.batch_size] for i in range(0, len(qs), settings.forecast.batch_size)]
-    passages = {q.id: context[q.id].passages for q in qs}
-    reasoning = _reasoning(settings, chunks, day, passages) if settings.logic.model else {}
-    outcomes: dict[str, list[AgentForecast | ForecastFailure]] = {q.id: [] for q in qs}
-    groups = group_by_model(specs)
-    progress.begin(len(qs) * len(specs), "forecasts")
-    for index, (model_key, group) in enumerate(groups.items()):
-        # One slot for as long as the model holds the device, not one per call (each costs seconds).
-        with gpu_slot():
-            for spec in group:
-                for chunk in chunks:
-                    for outcome in _agent_chunk(settings, spec.name, chunk, day, passages, reasoning):
-                        outcomes[outcome.question_id].append(outcome)
-                    progress.advance(len(chunk), f"{spec.name}: {_label(chunk)}")
-        if index < len(groups) - 1:
-            release_model_task(model_key)
-
+    # One slot of the GPU limit for as long as this run's models hold the device (from the engine's start
+    # during retrieval to the last model), not one per call: each acquisition costs seconds.
+    with gpu_slot():
+        context, outcomes = _model_work(settings, qs, specs, day, today)
     results = []
     for q in qs:
         forecasts = [o for o in outcomes[q.id] if isinstance(o, AgentForecast)]
@@ -112,6 +101,41 @@ def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], spe
         results.append(summary(result, run_id))
     publish_table_task(run_id, results)
     return results
+
+
+def _model_work(settings: Settings, qs: list[Question], specs: list[AgentSpec], day: dict,
+                today: dt.date) -> tuple[dict[str, Any], dict[str, list[AgentForecast | ForecastFailure]]]:
+    """Retrieval (the first engine starting meanwhile), reasoning, then each agent over chunks of questions."""
+    groups = group_by_model(specs)
+    if qs and groups:
+        model_pool().warm_up(settings, settings.logic.model or next(iter(groups)))
+    context = _contexts(settings, qs, day, today)
+    chunks = [qs[i : i + settings.forecast.batch_size] for i in range(0, len(qs), settings.forecast.batch_size)]
+    passages = {q.id: context[q.id].passages for q in qs}
+    reasoning = _reasoning(settings, chunks, day, passages) if settings.logic.model else {}
+    outcomes: dict[str, list[AgentForecast | ForecastFailure]] = {q.id: [] for q in qs}
+    progress.begin(len(qs) * len(specs), "forecasts")
+    for index, (model_key, group) in enumerate(groups.items()):
+        for spec in group:
+            for chunk in chunks:
+                for outcome in _agent_chunk(settings, spec.name, chunk, day, passages, reasoning):
+                    outcomes[outcome.question_id].append(outcome)
+                progress.advance(len(chunk), f"{spec.name}: {_label(chunk)}")
+        if index < len(groups) - 1:
+            release_model_task(model_key)
+    return context, outcomes
+
+
+def _contexts(settings: Settings, qs: list[Question], day: dict, today: dt.date) -> dict[str, Any]:
+    """Retrieval for every question at once, bounded (it waits on I/O); each question's its own task."""
+    availability = SourceAvailability()  # a source found unreachable is skipped for the rest of this run
+    if settings.retrieval.enabled:
+        prepare_store(settings.database_path)
+    run = lambda q: context_task(settings, q, day[q.id], today, availability)  # noqa: E731
+    with ThreadPoolExecutor(settings.retrieval.concurrency, thread_name_prefix="retrieval") as threads:
+        # Each thread runs in a copy of this flow run's context, so its tasks belong to the run.
+        futures = {q.id: threads.submit(contextvars.copy_context().run, run, q) for q in qs}
+        return {qid: future.result() for qid, future in futures.items()}
 
 
 def _agent_chunk(settings: Settings, agent: str, chunk: list[Question], day: dict, passages: dict,

@@ -113,6 +113,8 @@ class RetrievalSettings(BaseModel):
     top_k: int = Field(5, ge=0)
     min_score: float = Field(0.2, ge=-1, le=1)
     retries: int = Field(2, ge=0)
+    # Questions whose context is fetched at once (retrieval waits on I/O; the engine starts meanwhile).
+    concurrency: int = Field(4, ge=1, le=64)
     # Seconds before the first retry of a failed source; doubled for each later one.
     retry_backoff_s: float = Field(2.0, ge=0)
     # Search results and latest page texts are fetched again after this; revisions as of a date never are.
@@ -194,7 +196,7 @@ class Settings(BaseSettings):
     plots_dir: Path | None = None
     log_dir: Path | None = Field(None, validation_alias=AliasChoices("log_dir", "FORECASTER_LOG_DIR", "LOG_DIR"))
     log_file: Path | None = Field(None, validation_alias=AliasChoices("log_file", "FORECASTER_LOG_FILE", "LOG_FILE"))
-    log_level: str = "INFO"
+    log_level: str = Field("INFO", validation_alias=AliasChoices("log_level", "FORECASTER_LOG_LEVEL", "LOG_LEVEL"))
 
     hf_token: SecretStr | None = Field(None, validation_alias=AliasChoices("hf_token", "FORECASTER_HF_TOKEN", "HF_TOKEN"))
     aws_access_key_id: SecretStr | None = Field(None, validation_alias=AliasChoices("aws_access_key_id", "FORECASTER_AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"))

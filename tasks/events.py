@@ -57,15 +57,6 @@ def _worth_retrying(task, task_run, state) -> bool:
     return not isinstance(state.result(raise_on_failure=False), ForecasterError)
 
 
-def _discarding_dead_engines(call):
-    """Run `call`; if it raises, drop engines that died so Prefect's retry starts a new one."""
-    try:
-        return call()
-    except Exception:
-        model_pool().discard_dead()
-        raise
-
-
 @task(name="write-reasoning", task_run_name="reasoning: {chunk}", retry_condition_fn=_worth_retrying, **MODEL_TASK)
 def reasoning_task(settings: Settings, questions: Sequence[Question], days: Sequence[dt.date],
                    passages: Sequence[Sequence[Any]], chunk: str = "") -> list[str]:
@@ -73,7 +64,7 @@ def reasoning_task(settings: Settings, questions: Sequence[Question], days: Sequ
     writer = model_pool().logic(settings)
     if writer is None:
         return [""] * len(questions)
-    return _discarding_dead_engines(lambda: writer.reason_many(questions, days, passages))
+    return writer.reason_many(questions, days, passages)
 
 
 @task(name="agent-forecasts", task_run_name="{agent_name}: {chunk}", retry_condition_fn=_worth_retrying,
@@ -83,8 +74,8 @@ def agent_chunk_task(settings: Settings, agent_name: str, questions: Sequence[Qu
                      chunk: str = "") -> list[AgentForecast | ForecastFailure]:
     """One agent's forecasts for a chunk of questions, read in one batch; a question that cannot be scored
     comes back as a `ForecastFailure` and the rest of the chunk goes on."""
-    results = _discarding_dead_engines(
-        lambda: model_pool().agent(settings, agent_name).forecast_many(questions, days, passages, reasonings))
+    # A dead engine makes this raise; on Prefect's retry the pool finds it dead and starts a new one.
+    results = model_pool().agent(settings, agent_name).forecast_many(questions, days, passages, reasonings)
     logger = get_run_logger()
     for r in results:
         if isinstance(r, ForecastFailure):

@@ -79,8 +79,11 @@ def rank_context(question_text: str, outcomes: dict, settings: RetrievalSettings
         db.close()
 
 
-def _prepare_store(db_path: str | Path) -> None:
-    # Switching to WAL and creating tables take exclusive locks: do it once, before tasks run side by side.
+def prepare_store(db_path: str | Path) -> None:
+    """Create the retrieval tables now, before questions are retrieved side by side.
+
+    Switching to WAL and creating tables take exclusive locks, which concurrent first writers fail to get.
+    """
     db = open_database(db_path)
     try:
         RetrievalStore(db)
@@ -94,7 +97,7 @@ def retrieve_context(question_text: str, settings: RetrievalSettings, db_path: s
 
     `availability` is the run's record of unreachable sources (None: every source is asked every time).
     """
-    _prepare_store(db_path)
+    prepare_store(db_path)
     delays = retry_delays(settings)
     names = enabled_sources(settings)
     skipped = {name: availability.skip(name) for name in names} if availability is not None else {}

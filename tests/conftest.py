@@ -96,8 +96,9 @@ def pool(engine_settings):
     model_pool().release_all()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def scorer(pool, engine_settings):
+    """The demo model's scorer, fetched from the pool per module: a fault test may have replaced its engine."""
     return pool.scorer(engine_settings, DEMO_MODEL)
 
 

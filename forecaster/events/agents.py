@@ -8,7 +8,8 @@ from typing import Sequence
 
 from forecaster.errors import ConfigError
 
-from forecaster.llm.readout import DistributionReader, PromptParts, Readout, ReadError, ReadFailure
+from forecaster.events.fitting import FittedPrompt, fit_prompt
+from forecaster.llm.readout import DistributionReader, Readout, ReadError, ReadFailure
 from forecaster.llm.scorer import TokenScorer
 from forecaster.events.prompts import ContextPassage, check_style, forecast_prompt, reasoning_prompt
 from forecaster.events.questions import Question
@@ -34,6 +35,8 @@ class AgentForecast:
     prompt: str
     reasoning: str | None = None
     passage_ids: tuple[str, ...] = field(default_factory=tuple)
+    # What was left out so the prompt fits the model's context (passages, then background).
+    context_cut: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -87,16 +90,24 @@ class Agent:
                       ) -> list[AgentForecast | ForecastFailure]:
         """The agent's distribution for each question, read in one batch; a question that cannot be scored
         gives a `ForecastFailure` and the others are still forecast."""
-        tok = self.reader.scorer.tokenizer
-        prompts = [forecast_prompt(tok, q, self.spec.style, day, ps, why)
-                   for q, day, ps, why in zip(questions, days, passages, reasonings)]
-        readouts = self.reader.read_many(prompts)
-        return [ForecastFailure(q.id, self.spec.name, r.reason) if isinstance(r, ReadFailure)
-                else self._forecast(q, parts, r, ps, why)
-                for q, parts, r, ps, why in zip(questions, prompts, readouts, passages, reasonings)]
+        fitted = [self._fit(q, day, ps, why) for q, day, ps, why in zip(questions, days, passages, reasonings)]
+        readouts = iter(self.reader.read_many([f.parts for f in fitted if f.parts is not None]))
+        results: list[AgentForecast | ForecastFailure] = []
+        for q, f, why in zip(questions, fitted, reasonings):
+            readout = next(readouts) if f.parts is not None else ReadFailure(f.reason)
+            results.append(ForecastFailure(q.id, self.spec.name, readout.reason) if isinstance(readout, ReadFailure)
+                           else self._forecast(q, f, readout, why))
+        return results
 
-    def _forecast(self, question: Question, parts: PromptParts, readout: Readout,
-                  passages: Sequence[ContextPassage], reasoning: str | None) -> AgentForecast:
+    def _fit(self, question: Question, day: dt.date, passages: Sequence[ContextPassage],
+             reasoning: str | None) -> FittedPrompt:
+        scorer = self.reader.scorer
+        build = lambda q, ps: forecast_prompt(scorer.tokenizer, q, self.spec.style, day, ps, reasoning)  # noqa: E731
+        return fit_prompt(build, lambda parts: len(self.reader.encode(parts)), self.reader.prompt_limit(),
+                          question, passages)
+
+    def _forecast(self, question: Question, fitted: FittedPrompt, readout: Readout,
+                  reasoning: str | None) -> AgentForecast:
         dist = readout.distribution
         return AgentForecast(
             question_id=question.id,
@@ -111,9 +122,10 @@ class Agent:
             entropy_bits=dist.entropy_bits,
             mass=readout.mass,
             low_mass=readout.mass < self.mass_floor,
-            prompt=parts.text,
+            prompt=fitted.parts.text,
             reasoning=reasoning,
-            passage_ids=tuple(getattr(p, "id", "") for p in passages),
+            passage_ids=tuple(getattr(p, "id", "") for p in fitted.passages),
+            context_cut=fitted.cut,
         )
 
 def agent_spec(settings: Settings, name: str) -> AgentSpec:

@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS agent_forecasts (
     prompt TEXT NOT NULL,
     reasoning TEXT,
     passage_ids TEXT NOT NULL,
+    context_cut TEXT NOT NULL DEFAULT '[]',
     UNIQUE (run_id, question_id, agent)
 );
 CREATE TABLE IF NOT EXISTS ensemble_forecasts (
@@ -115,6 +116,13 @@ class ForecastStore:
     def __init__(self, path: str | Path) -> None:
         self.db = open_database(path)
         self.db.executescript(SCHEMA)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Columns added after the first release, added to a database written before them."""
+        columns = {c.name for c in self.db["agent_forecasts"].columns}
+        if "context_cut" not in columns:
+            self.db.execute("ALTER TABLE agent_forecasts ADD COLUMN context_cut TEXT NOT NULL DEFAULT '[]'")
 
     def start_run(self, run_id: str, flow_run_id: str | None, ensemble_method: str, agents: Sequence[str]) -> None:
         with self.db.atomic():
@@ -147,10 +155,11 @@ class ForecastStore:
                 self.db.execute(
                     "INSERT INTO agent_forecasts (run_id, question_id, as_of, created_at, agent, model, style, weight,"
                     " probability, median, mode, entropy_bits, mass, low_mass, distribution, prompt, reasoning,"
-                    " passage_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " passage_ids, context_cut) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [run_id, q.id, result.as_of.isoformat(), now, f.agent, f.model, f.style, f.weight,
                      f.probability, f.median, f.mode, f.entropy_bits, f.mass, int(f.low_mass),
-                     json.dumps(list(f.distribution)), f.prompt, f.reasoning, json.dumps(list(f.passage_ids))],
+                     json.dumps(list(f.distribution)), f.prompt, f.reasoning, json.dumps(list(f.passage_ids)),
+                     json.dumps(list(f.context_cut))],
                 )
             e = result.ensemble
             if e is not None:
@@ -183,10 +192,10 @@ class ForecastStore:
         """Every agent forecast of the question, oldest first, distributions decoded."""
         rows = self.db.query(
             "SELECT run_id, as_of, created_at, agent, model, style, probability, median, mode, entropy_bits, mass,"
-            " low_mass, distribution, reasoning, passage_ids FROM agent_forecasts"
+            " low_mass, distribution, reasoning, passage_ids, context_cut FROM agent_forecasts"
             " WHERE question_id = ? ORDER BY created_at, id", [question_id])
-        return [{**r, "distribution": json.loads(r["distribution"]), "passage_ids": json.loads(r["passage_ids"])}
-                for r in rows]
+        return [{**r, "distribution": json.loads(r["distribution"]), "passage_ids": json.loads(r["passage_ids"]),
+                 "context_cut": json.loads(r["context_cut"])} for r in rows]
 
     def contexts(self, question_id: str) -> dict[str, dict[str, Any]]:
         """Per run: the passages the agents read for the question and the sources that failed."""

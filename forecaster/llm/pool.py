@@ -4,8 +4,10 @@ agents and the logic writer. Flows, tasks, the CLI, benchmarks and tests all rea
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
 import logging
+import threading
 from typing import Any, Iterator
 
 from forecaster.events.agents import Agent, LogicWriter, agent_spec
@@ -27,6 +29,8 @@ class ModelPool:
     """
 
     def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._starting: dict[str, threading.Lock] = {}
         self._engines: dict[str, VLLMScorer] = {}
         self._servers: dict[tuple[str, str, str], HTTPScorer] = {}
         self._caches: dict[str, LogprobCache] = {}
@@ -39,9 +43,28 @@ class ModelPool:
             if key not in self._servers:
                 self._servers[key] = connect_scorer(settings, model_key)
             return self._servers[key]
-        if model_key not in self._engines:
-            self._engines[model_key] = VLLMScorer(start_engine(settings, model_key), model_key)
-        return self._engines[model_key]
+        with self._lock:
+            starting = self._starting.setdefault(model_key, threading.Lock())
+        with starting:  # a second caller (a warm-up thread, a task) waits for the same engine
+            self.discard_dead()
+            if model_key not in self._engines:
+                self._engines[model_key] = VLLMScorer(start_engine(settings, model_key), model_key)
+            return self._engines[model_key]
+
+    def warm_up(self, settings: Settings, model_key: str) -> threading.Thread:
+        """Start the model's engine in the background (while retrieval runs); a failure is left to the
+        first real use, which raises it where it can be retried."""
+        def start() -> None:
+            try:
+                self.scorer(settings, model_key)
+            except Exception as exc:  # noqa: BLE001 - reported again by the first real use
+                log.warning("warming up %s failed (%s: %s); the first forecast will try again", model_key,
+                            type(exc).__name__, exc)
+
+        thread = threading.Thread(target=contextvars.copy_context().run, args=(start,), name=f"warm-{model_key}",
+                                  daemon=True)
+        thread.start()
+        return thread
 
     def reader(self, settings: Settings, model_key: str) -> DistributionReader:
         """A distribution reader on the model, sharing the pool's cache for (model, read-out settings)."""

@@ -18,6 +18,10 @@ from forecaster.llm.logprob_cache import LogprobCache, prompt_key
 from forecaster.llm.scorer import NextTokenQuery, TokenScorer
 
 
+# "100%" is at most four tokens for the tokenizers we read; the read-out needs room for the longest answer.
+LONGEST_ANSWER = 4
+
+
 @dataclass(frozen=True)
 class PromptParts:
     """A rendered prompt; padding (to whole KV blocks) goes between head and tail."""
@@ -147,12 +151,16 @@ class DistributionReader:
                     scored[id(plan)] = ReadFailure(f"the model refused the prompt: {type(alone).__name__}: {alone}")
         return [fitting[id(p)] or scored[id(p)] for p in plans]
 
-    def _fits(self, plan: _Plan) -> ReadFailure | None:
+    def prompt_limit(self) -> int | None:
+        """The most prompt tokens (padding included) that leave room for every answer; None: unknown."""
         limit = getattr(self.scorer, "max_model_len", None)
-        longest_answer = 4  # "100%" is at most four tokens for any tokenizer we read
-        if limit is not None and len(plan.ids) + longest_answer > limit:
+        return None if limit is None else limit - LONGEST_ANSWER
+
+    def _fits(self, plan: _Plan) -> ReadFailure | None:
+        limit = self.prompt_limit()
+        if limit is not None and len(plan.ids) > limit:
             return ReadFailure(f"prompt of {len(plan.ids)} tokens does not fit the model's context of "
-                               f"{limit} tokens")
+                               f"{limit + LONGEST_ANSWER} tokens")
         return None
 
     def _score_batch(self, plans: list[_Plan]) -> list[dict[int, float]]:

@@ -62,10 +62,21 @@ def test_a_prompt_longer_than_the_context_fails_alone_and_the_batch_goes_on(scor
     assert not isinstance(first, ReadFailure) and not isinstance(last, ReadFailure)
 
 
-def test_an_agent_reports_the_question_it_could_not_forecast(pool, engine_settings):
+def test_an_agent_reports_the_question_whose_own_text_cannot_fit(pool, engine_settings):
     agent = pool.agent(engine_settings, engine_settings.agents[0].name)
-    questions = [QUESTIONS[0], over_long(agent.reader.scorer)]
+    long_text = over_long(agent.reader.scorer)
+    questions = [QUESTIONS[0], Question("b-long", long_text.background + " Will it happen?")]
     forecast, failure = agent.forecast_many(questions, [DAY, DAY], [(), ()], [None, None])
     assert forecast.question_id == "b-1" and 0 <= forecast.probability <= 1
     assert isinstance(failure, ForecastFailure)
     assert (failure.question_id, failure.agent) == ("b-long", agent.spec.name)
+    assert "the question alone takes" in failure.reason
+
+
+def test_an_agent_shortens_a_background_too_long_for_the_context_and_records_it(pool, engine_settings):
+    agent = pool.agent(engine_settings, engine_settings.agents[0].name)
+    question = over_long(agent.reader.scorer)
+    (forecast,) = agent.forecast_many([question], [DAY], [()], [None])
+    (cut,) = forecast.context_cut
+    assert cut.startswith(f"background shortened from {len(question.background)} to ")
+    assert question.text in forecast.prompt

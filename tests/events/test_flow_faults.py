@@ -26,8 +26,9 @@ NORMAL = [
 
 
 def over_long(max_model_len: int) -> dict:
-    background = " ".join(["The committee reviewed the launch schedule again."] * (max_model_len // 4))
-    return {"id": "f-long", "question": "Will the launch happen by 2027-06-30?", "background": background}
+    """A question whose own text is longer than the model's context: nothing can be cut to fit it."""
+    text = " ".join(["The committee reviewed the launch schedule again."] * (max_model_len // 4))
+    return {"id": "f-long", "question": text + " Will the launch happen by 2027-06-30?"}
 
 
 def only_run(store: ForecastStore) -> dict:
@@ -45,7 +46,7 @@ def test_an_over_long_question_fails_alone_and_the_run_is_partial(prefect_server
     assert failed["question_id"] == "f-long"
     assert len(failed["failures"]) == len(settings.agents)
     (reasons,) = store.failures("f-long").values()
-    assert all("does not fit the model's context" in r["reason"] for r in reasons)
+    assert all("the question alone takes" in r["reason"] for r in reasons)
     for qid in ("f-mars", "f-rain"):
         assert store.count_rows(qid)["ensemble_forecasts"] == 1
 

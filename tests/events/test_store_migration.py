@@ -38,7 +38,8 @@ def test_opening_an_old_database_adds_the_failures_table_and_keeps_its_rows(old_
     for table, count in before.items():
         assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == count
     (qid,) = [r["id"] for r in store.db.query("SELECT id FROM questions ORDER BY id LIMIT 1")]
-    assert store.ensemble_history(qid) and store.agent_history(qid)
+    assert store.ensemble_history(qid)
+    assert [r["context_cut"] for r in store.agent_history(qid)] == [[]] * len(store.agent_history(qid))
 
 
 def test_an_upgraded_database_records_a_failed_question_beside_the_old_runs(old_database):
