@@ -1,4 +1,5 @@
-"""GPU slots: model-bound tasks hold a slot of a Prefect global concurrency limit sized to the GPUs."""
+"""GPU slots: a flow run holds a slot of a Prefect global concurrency limit (sized to the GPUs) while its models
+hold the device."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import contextlib
 import logging
 from typing import Iterator
 
-log = logging.getLogger(__name__)
+# The limit `forecaster deploy` creates with one slot per GPU; absent in demo runs, where holding it is a no-op.
+from forecaster.deployments import GPU_LIMIT
 
-# Created by `forecaster deploy` with one slot per GPU; absent in ephemeral runs, where holding it is a no-op.
-GPU_LIMIT = "gpu"
+log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager

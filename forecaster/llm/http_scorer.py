@@ -13,14 +13,11 @@ from typing import Any, Callable, Sequence
 import httpx
 
 from forecaster.errors import ForecasterError
-from forecaster.llm.scorer import NextTokenQuery
+from forecaster.llm.scorer import DEFAULT_BLOCK_SIZE, MAX_IDS_PER_REQUEST, NextTokenQuery
 from forecaster.settings import ServerSettings, Settings
 
 log = logging.getLogger(__name__)
 
-# vLLM caps `logprob_token_ids` per request (MAX_LOGPROB_TOKEN_IDS).
-MAX_IDS_PER_REQUEST = 128
-DEFAULT_BLOCK_SIZE = 16
 TOKEN_ID_PREFIX = "token_id:"
 
 

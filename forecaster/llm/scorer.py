@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
 
+# vLLM caps `logprob_token_ids` per request (MAX_LOGPROB_TOKEN_IDS); larger sets are split.
+MAX_IDS_PER_REQUEST = 128
+# vLLM's KV block length when a backend does not say.
+DEFAULT_BLOCK_SIZE = 16
+
+
 @dataclass(frozen=True)
 class NextTokenQuery:
     """Log-probabilities of `token_ids` as the next token after `prefix_ids`."""

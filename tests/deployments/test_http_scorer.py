@@ -103,7 +103,7 @@ def test_queries_are_sent_in_batches_of_max_prompts_per_request(vllm_server):
 
 @pytest.mark.slow
 def test_more_token_ids_than_vllm_takes_per_request_are_split_across_requests(vllm_server):
-    from forecaster.llm.http_scorer import MAX_IDS_PER_REQUEST
+    from forecaster.llm.scorer import MAX_IDS_PER_REQUEST
 
     vllm_server.ready()
     scorer, _ = make_scorer(vllm_server.url)

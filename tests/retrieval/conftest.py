@@ -104,3 +104,12 @@ def write_pdf(path: Path, lines: list[str]) -> Path:
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     path.write_bytes(out)
     return path
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    """A documents folder with one FOMC note (test modules may define their own)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "fomc.md").write_text("# FOMC minutes\nMembers discussed when to cut the federal funds rate.")
+    return folder

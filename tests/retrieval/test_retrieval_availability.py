@@ -29,14 +29,6 @@ UNRESOLVABLE = "http://nonexistent.invalid/w/api.php"
 
 
 @pytest.fixture
-def docs(tmp_path: Path) -> Path:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "fomc.md").write_text("# FOMC minutes\nMembers discussed when to cut the federal funds rate.")
-    return folder
-
-
-@pytest.fixture
 def refused_port() -> Iterator[int]:
     """A port on 127.0.0.1 that is bound (so nothing else takes it) but not listening: connections are refused."""
     with socket.socket() as sock:

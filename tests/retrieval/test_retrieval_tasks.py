@@ -35,14 +35,6 @@ def _run(settings, db_path: Path) -> RetrievalResult:
     return question_flow()
 
 
-@pytest.fixture
-def docs(tmp_path: Path) -> Path:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "fomc.md").write_text("# FOMC minutes\nMembers discussed when to cut the federal funds rate.")
-    return folder
-
-
 def test_retry_delays_double_from_the_configured_backoff():
     assert retry_delays(make_settings(retries=3, retry_backoff_s=1.5)) == [1.5, 3.0, 6.0]
 
