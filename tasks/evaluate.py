@@ -28,7 +28,7 @@ from forecaster.scoring.report import ForecastRow, ScoreRow, ScoringOptions
 from forecaster.scoring.scores_store import save_scores
 from forecaster.scoring.summary import ScoringSummary, summarise
 from forecaster.settings import Settings
-from tasks.events import artifact_key
+from forecaster.names import artifact_key
 
 DB_TASK = dict(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1)
 

@@ -21,6 +21,7 @@ from forecaster.settings import Settings
 from forecaster.events.store import ForecastStore, QuestionResult
 from forecaster.retrieval import RetrievalResult, SourceAvailability
 from forecaster.llm.pool import model_pool
+from forecaster.names import artifact_key
 from tasks.retrieval import retrieve_context
 
 # Settings and model objects are not cache keys: the logprob cache does the reuse.
@@ -133,9 +134,3 @@ def publish_table_task(run_id: str, summaries: Sequence[dict[str, Any]]) -> str:
     markdown = forecasts_markdown(summaries)
     create_markdown_artifact(key="event-forecasts", markdown=markdown, description=f"Forecasts of run {run_id}")
     return markdown
-
-
-def artifact_key(prefix: str, name: str) -> str:
-    """Prefect artifact keys allow lowercase letters, digits and dashes only."""
-    cleaned = "".join(c if c.isalnum() else "-" for c in name.lower())
-    return f"{prefix}-{cleaned}"[:100]

@@ -12,6 +12,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from forecaster.errors import ForecasterError
+from forecaster.names import file_stem
 from forecaster.settings import TimeSeriesSettings
 from forecaster.timeseries import backtest as bt
 from forecaster.timeseries import plots
@@ -87,7 +88,7 @@ def fan_charts_task(series: list[Series], forecasts: list[Forecast], plots_dir: 
     by_id = {s.id: s for s in series}
     paths = [
         plots.fan_chart(by_id[f.series_id], f,
-                        Path(plots_dir) / f"forecast-{run_id[:8]}-{plots.safe_name(f.series_id)}.png")
+                        Path(plots_dir) / f"forecast-{run_id[:8]}-{file_stem(f.series_id)}.png")
         for f in forecasts
     ]
     _publish_images(paths, "ts-fan-charts", f"Fan charts of run {run_id}")
@@ -109,7 +110,7 @@ def backtest_report_task(
         full = next(x for x in series if x.id == s.id)
         actual = full.target[len(s.target): len(s.target) + result.horizon]
         paths.append(plots.backtest_chart(s, actual, per_model,
-                                          out / f"backtest-{run_id[:8]}-{plots.safe_name(s.id)}.png"))
+                                          out / f"backtest-{run_id[:8]}-{file_stem(s.id)}.png"))
     table = bt.markdown_table(result.summary())
     create_markdown_artifact(key="ts-backtest-scores", markdown=f"## Backtest {run_id}\n\n{table}\n",
                              description="MASE, MAPE and weighted quantile loss per model")

@@ -11,11 +11,13 @@ import matplotlib
 matplotlib.use("Agg")  # files only: runs on workers without a display
 import matplotlib.pyplot as plt  # noqa: E402
 
+from forecaster.names import file_stem  # noqa: E402
+
 
 def plot_question(question: dict[str, Any], ensemble_rows: Sequence[dict[str, Any]],
                   agent_rows: Sequence[dict[str, Any]], out_dir: str | Path) -> Path:
-    """Write `<question id>.png` with the forecast history (left) and latest distributions (right)."""
-    out = Path(out_dir) / f"{question['id']}.png"
+    """Write `<question id>.png` (made a safe file name) with the forecast history (left) and latest distributions (right)."""
+    out = Path(out_dir) / f"{file_stem(question['id'])}.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     fig, (history, latest) = plt.subplots(1, 2, figsize=(12, 4.5))
     _history(history, ensemble_rows, agent_rows)

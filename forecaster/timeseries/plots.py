@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -17,11 +16,6 @@ from forecaster.timeseries.series import Forecast, Series  # noqa: E402
 
 # Enough history to see the seasonality without squashing the horizon.
 HISTORY_POINTS = 72
-
-
-def safe_name(text: str) -> str:
-    """A file-name-safe version of a series id."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "series"
 
 
 def _band(forecast: Forecast) -> tuple[np.ndarray, np.ndarray, str]:

@@ -158,7 +158,7 @@ def test_the_table_and_plots_are_published_as_prefect_artifacts(evaluation):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
-    from tasks.events import artifact_key
+    from forecaster.names import artifact_key
 
     result, _, _ = evaluation
     keys = [artifact_key(p, result["evaluation_id"])
