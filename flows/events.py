@@ -12,13 +12,13 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from forecaster import progress
-from forecaster.events.rendering import failure_records, passage_records, summary
-from forecaster.retrieval import SourceAvailability
-from forecaster.llm.pool import model_pool
-from forecaster.runtime import bootstrap
-from forecaster.events.store import QuestionResult
-from forecaster.events.agents import AgentForecast, ForecastFailure, group_by_model, select_agents
+from forecaster.events.agents import AgentForecast, ForecastFailure, first_model, group_by_model, select_agents
 from forecaster.events.questions import Question
+from forecaster.events.rendering import failure_records, passage_records, summary
+from forecaster.events.store import QuestionResult
+from forecaster.llm.pool import model_pool
+from forecaster.retrieval import SourceAvailability
+from forecaster.runtime import bootstrap
 from forecaster.settings import AgentSpec, Settings
 from tasks.gpu import gpu_slot
 from tasks.retrieval import prepare_store
@@ -107,8 +107,9 @@ def _model_work(settings: Settings, qs: list[Question], specs: list[AgentSpec], 
                 today: dt.date) -> tuple[dict[str, Any], dict[str, list[AgentForecast | ForecastFailure]]]:
     """Retrieval (the first engine starting meanwhile), reasoning, then each agent over chunks of questions."""
     groups = group_by_model(specs)
-    if qs and groups:
-        model_pool().warm_up(settings, settings.logic.model or next(iter(groups)))
+    first = first_model(settings, [s.name for s in specs])
+    if qs and first:
+        model_pool().warm_up(settings, first)
     context = _contexts(settings, qs, day, today)
     chunks = [qs[i : i + settings.forecast.batch_size] for i in range(0, len(qs), settings.forecast.batch_size)]
     passages = {q.id: context[q.id].passages for q in qs}

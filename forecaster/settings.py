@@ -165,6 +165,8 @@ class ServerSettings(BaseModel):
     block_size: int | None = Field(None, ge=1)
     # Prompts sent in one /v1/completions request.
     max_prompts_per_request: int = Field(128, ge=1)
+    # Requests in flight at once (the server batches what arrives together).
+    concurrent_requests: int = Field(4, ge=1, le=64)
 
 
 class Settings(BaseSettings):

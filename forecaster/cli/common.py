@@ -28,6 +28,19 @@ def settings() -> Settings:
     return loaded
 
 
+def warm_up_locally(settings: Settings, model_key: str | None) -> None:
+    """Start the first engine now, while the temporary Prefect server starts and the flow sets up.
+
+    Only for a run on a temporary server: against a real one, the flow starts it under its GPU slot.
+    """
+    from prefect.settings import PREFECT_API_URL
+
+    from forecaster.llm.pool import model_pool
+
+    if model_key and not PREFECT_API_URL.value():
+        model_pool().warm_up(settings, model_key)
+
+
 @contextlib.contextmanager
 def model_work() -> Iterator[None]:
     """Around a flow that runs models here: a progress bar, clean errors, and the engines it started released."""

@@ -45,6 +45,7 @@ def demo() -> None:
 def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: list[str] | None,
                  method: str | None, as_of: str | None) -> None:
     from forecaster.config_checks import check_settings
+    from forecaster.events.agents import first_model
     from forecaster.events.questions import load_questions
 
     settings = common.settings()
@@ -53,6 +54,8 @@ def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: 
         if questions_file:
             load_questions(questions_file)  # fail fast with file:line, before anything runs or is written
         day = _date(as_of)
+        model = first_model(settings, agents)
+    common.warm_up_locally(settings, model)
     from flows.events import forecast_events
     from forecaster.events.rendering import forecasts_text
 
@@ -83,6 +86,8 @@ def history(question_id: str = typer.Argument(..., help="The question's id (see 
             flag = "  LOW MASS" if a["low_mass"] else ""
             typer.echo(f"    {a['agent']:<20} {a['probability']:.3f}  median {a['median']:.2f}  mode {a['mode']:.2f}"
                        f"  entropy {a['entropy_bits']:.2f} bits  mass {a['mass']:.3g}{flag}")
+            if a["context_cut"]:
+                typer.echo(f"        cut to fit the model's context: {'; '.join(a['context_cut'])}")
         context = contexts.get(row["run_id"], {"passages": [], "failures": []})
         for p in context["passages"]:
             typer.echo(f"    context: [{p['source']}] {p['title']} ({p['location']}, score {p['score']:.2f})")

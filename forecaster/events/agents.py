@@ -149,3 +149,11 @@ def group_by_model(specs: Sequence[AgentSpec]) -> dict[str, list[AgentSpec]]:
     for spec in specs:
         groups.setdefault(spec.model, []).append(spec)
     return groups
+
+
+def first_model(settings: Settings, names: Sequence[str] | None) -> str | None:
+    """The model a run of these agents loads first: the logic model's, else the first agent's."""
+    if settings.logic.model:
+        return settings.logic.model
+    groups = group_by_model(select_agents(settings, names))
+    return next(iter(groups), None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Sequence
 
 import httpx
@@ -58,13 +59,15 @@ class HTTPScorer:
 
     def next_token_logprobs(self, queries: Sequence[NextTokenQuery]) -> list[dict[int, float]]:
         results: list[dict[int, float]] = [{} for _ in queries]
-        for batch in _batches(list(enumerate(queries)), self.server.max_prompts_per_request):
-            ids = sorted({t for _, q in batch for t in q.token_ids})
-            for start in range(0, len(ids), MAX_IDS_PER_REQUEST):
-                chunk = ids[start : start + MAX_IDS_PER_REQUEST]
-                steps = self._score([q.prefix_ids for _, q in batch], chunk)
-                for (i, q), step in zip(batch, steps):
-                    results[i].update({t: step[t] for t in q.token_ids if t in step})
+        requests = [(batch, ids[start : start + MAX_IDS_PER_REQUEST])
+                    for batch in _batches(list(enumerate(queries)), self.server.max_prompts_per_request)
+                    for ids in [sorted({t for _, q in batch for t in q.token_ids})]
+                    for start in range(0, len(ids), MAX_IDS_PER_REQUEST)]
+        # Sent side by side (bounded) so the server batches them, as an in-process engine would.
+        answers = self._concurrently(lambda r: self._score([q.prefix_ids for _, q in r[0]], r[1]), requests)
+        for (batch, _), steps in zip(requests, answers):
+            for (i, q), step in zip(batch, steps):
+                results[i].update({t: step[t] for t in q.token_ids if t in step})
         for i, (query, found) in enumerate(zip(queries, results)):
             missing = set(query.token_ids) - set(found)
             if missing:
@@ -79,10 +82,14 @@ class HTTPScorer:
 
     def generate_many(self, prompts: Sequence[Sequence[int]], max_tokens: int, temperature: float) -> list[str]:
         """Sampled text for each prompt, as concurrent requests the server batches (bounded)."""
-        from concurrent.futures import ThreadPoolExecutor
+        return self._concurrently(lambda p: self.generate(p, max_tokens, temperature), list(prompts))
 
-        with ThreadPoolExecutor(max_workers=min(8, max(1, len(prompts)))) as threads:
-            return list(threads.map(lambda p: self.generate(p, max_tokens, temperature), prompts))
+    def _concurrently(self, call: Callable[[Any], Any], items: list) -> list:
+        """`call` on each item, at most `server.concurrent_requests` at a time, results in order."""
+        if len(items) <= 1:
+            return [call(item) for item in items]
+        with ThreadPoolExecutor(max_workers=min(self.server.concurrent_requests, len(items))) as threads:
+            return list(threads.map(call, items))
 
     def close(self) -> None:
         self._client.close()

@@ -11,9 +11,11 @@ import signal
 import psutil
 import pytest
 
+from typer.testing import CliRunner
+
 from flows.events import forecast_events
+from forecaster.cli import app
 from forecaster.progress import LOGGER_NAME
-from forecaster.settings import load_settings
 from forecaster.events.store import ForecastStore
 
 pytestmark = pytest.mark.slow
@@ -49,6 +51,8 @@ def test_an_over_long_question_fails_alone_and_the_run_is_partial(prefect_server
     assert all("the question alone takes" in r["reason"] for r in reasons)
     for qid in ("f-mars", "f-rain"):
         assert store.count_rows(qid)["ensemble_forecasts"] == 1
+    shown = CliRunner().invoke(app, ["history", "f-long"])
+    assert shown.exit_code == 0 and "could not forecast: the question alone takes" in shown.output
 
 
 class OnFirstForecasts(logging.Handler):
