@@ -120,7 +120,8 @@ def retrieve_context(question_text: str, settings: RetrievalSettings, db_path: s
             marked = availability.record(name, exc) if availability is not None else None
             if marked is not None:
                 _logger().warning("retrieval: %s is unavailable for the rest of this run (%s)", name, marked)
-                warned.add(name)
+            if availability is not None and availability.skip(name) is not None:
+                warned.add(name)  # down for the run: said once, by whichever question found it first
     try:
         result = rank_context(question_text, outcomes, settings, str(db_path))
     except Exception as exc:  # ranking guards itself; this is the last line of defence

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from forecaster.errors import ConfigError
-
 from forecaster.events.fitting import FittedPrompt, fit_prompt
-from forecaster.llm.readout import DistributionReader, Readout, ReadError, ReadFailure
-from forecaster.llm.scorer import TokenScorer
 from forecaster.events.prompts import ContextPassage, check_style, forecast_prompt, reasoning_prompt
 from forecaster.events.questions import Question
+from forecaster.llm.readout import DistributionReader, Readout, ReadError, ReadFailure
+from forecaster.llm.scorer import TokenScorer
 from forecaster.settings import AgentSpec, LogicSettings, Settings
 
 
@@ -127,6 +126,7 @@ class Agent:
             passage_ids=tuple(getattr(p, "id", "") for p in fitted.passages),
             context_cut=fitted.cut,
         )
+
 
 def agent_spec(settings: Settings, name: str) -> AgentSpec:
     """The configured agent called `name`."""

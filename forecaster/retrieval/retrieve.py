@@ -55,7 +55,8 @@ def retrieve(question_text: str, settings: RetrievalSettings, db: sqlite_utils.D
             marked = availability.record(name, exc) if availability is not None else None
             if marked is not None:
                 log.warning("retrieval: %s is unavailable for the rest of this run (%s)", name, marked)
-                warned.add(name)
+            if availability is not None and availability.skip(name) is not None:
+                warned.add(name)  # down for the run: said once, by whichever question found it first
     result = combine(question_text, outcomes, settings, db)
     warn_failures(result, outcomes, warned, log)
     return result
