@@ -164,12 +164,14 @@ def configure_console(settings: Settings, verbose: bool = False) -> None:
 
 # For the processes this one starts (engine core and workers, servers): their deprecation warnings, C++
 # notices and loading bars say nothing about the user's run. This process's own warnings are logged above.
-_QUIET_CHILDREN = {
+_QUIET_CHILDREN: dict[str, str] = {
     "PYTHONWARNINGS": "ignore",
     "TORCH_CPP_LOG_LEVEL": "ERROR",
     "TQDM_DISABLE": "1",
     "HF_HUB_DISABLE_PROGRESS_BARS": "1",
 }
+# Everything `configure_console` puts in the environment (what a test that runs a command in-process undoes).
+CONSOLE_ENVIRONMENT = ("VLLM_LOGGING_CONFIG_PATH", *_QUIET_CHILDREN)
 
 
 def _is_console(handler: logging.Handler) -> bool:

@@ -58,6 +58,21 @@ def test_environment(tmp_path_factory) -> Iterator[None]:
     os.environ.update(saved)
 
 
+@pytest.fixture(autouse=True)
+def console_environment_undone() -> Iterator[None]:
+    """A command run in-process (CliRunner) sets its console policy in the environment for the processes it
+    starts; undo it, so servers and engines that later tests start log as they do for those tests."""
+    from forecaster.logging_setup import CONSOLE_ENVIRONMENT
+
+    before = {name: os.environ.get(name) for name in CONSOLE_ENVIRONMENT}
+    yield
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
 def prefect_server(test_environment) -> Iterator[None]:
     """One real temporary Prefect server for the whole test run."""

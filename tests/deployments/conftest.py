@@ -133,6 +133,9 @@ def worker(deployed, client_env, vllm_server, worker_data, tmp_path_factory) -> 
            "FORECASTER_SERVER__BASE_URL": vllm_server.url,
            "FORECASTER_SERVER__MODEL": SERVED_NAME,
            "FORECASTER_SERVER__API_KEY": API_KEY,
+           # One question per model call: the batch-of-one path runs on a worker, and a run makes enough
+           # requests for a fault test to land in its middle.
+           "FORECASTER_FORECAST__BATCH_SIZE": "1",
            # Wait out a server restart (minutes here): up to ~15 min of retries, 15 s apart at most.
            "FORECASTER_SERVER__RETRIES": "70",
            "FORECASTER_SERVER__RETRY_MAX_BACKOFF_S": "15"}

@@ -94,7 +94,9 @@ def kill_engine_core() -> list[int]:
     killed = []
     for child in psutil.Process().children(recursive=True):
         if "EngineCore" in " ".join(child.cmdline()) or "EngineCore" in child.name():
-            os.kill(child.pid, signal.SIGKILL)
+            # Its model workers go with it: the engine is gone as a whole, and their memory with it.
+            for process in [*child.children(recursive=True), child]:
+                os.kill(process.pid, signal.SIGKILL)
             killed.append(child.pid)
     return killed
 

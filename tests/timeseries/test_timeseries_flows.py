@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from forecaster.names import file_stem
 from forecaster.db import open_database
 from forecaster.errors import InputError
 from forecaster.timeseries.storage import read_forecasts, read_metrics
@@ -125,6 +126,7 @@ def test_forecast_flow_takes_several_series_with_known_future_covariates(prefect
     assert sorted(rows["timestamp"].unique())[0] == "2024-02-25T00:00:00"
     # One chart per series; a "/" in an id cannot reach the file system.
     names = sorted(Path(p).name.split("-", 2)[-1] for p in result["plots"])
-    assert names == ["north.png", "south_east.png"]
+    assert names == [f"{file_stem('north')}.png", f"{file_stem('south/east')}.png"]
+    assert "/" not in names[1]
     # Each chart shows its own series.
     assert differ(*result["plots"])
