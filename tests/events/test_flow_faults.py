@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -93,10 +94,16 @@ def kill_engine_core() -> list[int]:
     """SIGKILL the engine core process(es) this process started; their pids."""
     killed = []
     for child in psutil.Process().children(recursive=True):
-        if "EngineCore" in " ".join(child.cmdline()) or "EngineCore" in child.name():
+        try:
+            title = " ".join(child.cmdline()) + child.name()
+            workers = child.children(recursive=True)
+        except psutil.Error:  # a released engine's process not yet reaped, or gone meanwhile
+            continue
+        if "EngineCore" in title:
             # Its model workers go with it: the engine is gone as a whole, and their memory with it.
-            for process in [*child.children(recursive=True), child]:
-                os.kill(process.pid, signal.SIGKILL)
+            for process in [*workers, child]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(process.pid, signal.SIGKILL)
             killed.append(child.pid)
     return killed
 
