@@ -93,7 +93,9 @@ def test_a_failure_that_escapes_the_flow_body_leaves_the_run_failed(prefect_serv
 def kill_engine_core() -> list[int]:
     """SIGKILL the engine core process(es) this process started; their pids."""
     killed = []
-    for child in psutil.Process().children(recursive=True):
+    # Direct children only: a vLLM server the session started (the Chronos-2 one) has its own
+    # engine core below it, and killing that one would take the server down for later tests.
+    for child in psutil.Process().children(recursive=False):
         try:
             title = " ".join(child.cmdline()) + child.name()
             workers = child.children(recursive=True)
