@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -34,6 +33,7 @@ from tasks.events import (
     reasoning_task,
     release_model_task,
     start_run_task,
+    stored_summaries_task,
 )
 
 
@@ -47,6 +47,7 @@ def forecast_events(
     use_question_dates: bool = False,
     config_file: str | None = None,
     today: dt.date | None = None,
+    resume: str | None = None,
 ) -> list[dict[str, Any]]:
     """Forecast every question with every agent; one stored, plotted result per question.
 
@@ -54,7 +55,8 @@ def forecast_events(
     worker's environment through the settings). Each question is forecast as of `as_of` (default `today`), or
     as of its own `forecast_date` when `use_question_dates` is set (evaluation: no later knowledge leaks in).
     `today` (default: the run's date) decides which of those days lie in the past, where sources are read as
-    they stood then.
+    they stood then. `resume` (a run id) takes that ended run up again: the questions it stored are skipped,
+    the rest forecast into it; Prefect's retry of a flow run resumes that flow run's run the same way.
     """
     settings = bootstrap(config_file)
     logger = get_run_logger()
@@ -64,31 +66,39 @@ def forecast_events(
     method = ensemble_method or settings.ensemble.method
 
     qs = load_questions_task(questions_file, questions)
-    run_id = f"run-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    start_run_task(settings, run_id, flow_run.get_id(), method, [s.name for s in specs])
-    logger.info("run %s: %d question(s) x %d agent(s), ensemble %s", run_id, len(qs), len(specs), method)
+    plan = start_run_task(settings, resume, flow_run.get_id(), method, [s.name for s in specs])
+    run_id, todo = plan.run_id, [q for q in qs if q.id not in plan.stored]
+    logger.info("run %s: %d question(s) x %d agent(s), ensemble %s%s", run_id, len(todo), len(specs), method,
+                f"; resumed, {len(qs) - len(todo)} stored earlier skipped" if plan.resumed else "")
     try:
-        results = _forecast_and_store(settings, run_id, qs, specs, method, as_of, today, use_question_dates)
-    except BaseException:
-        finish_run_task(settings, run_id, "failed")  # a crash outside any task still ends the run's record
+        fresh = _forecast_and_store(settings, run_id, todo, specs, method, as_of, today, use_question_dates)
+        earlier = stored_summaries_task(settings, run_id, [q.id for q in qs if q.id in plan.stored])
+        results = [fresh.get(q.id) or earlier[q.id] for q in qs]
+        publish_table_task(run_id, results)
+    except BaseException as exc:
+        # The task's function, not the task: a signal or a lost API may leave no Prefect machinery to run one.
+        finish_run_task.fn(settings, run_id, "failed", f"{type(exc).__name__}: {exc}"[:500])
         raise
     failed = sum(1 for r in results if r["ensemble"] is None)
     status = "completed" if not failed else ("partial" if failed < len(results) else "failed")
-    finish_run_task(settings, run_id, status)
+    finish_run_task(settings, run_id, status, f"{failed} of {len(results)} question(s) failed" if failed else None)
     if failed:
         logger.warning("run %s: %d of %d question(s) failed; see the table", run_id, failed, len(results))
     return results
 
 
 def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], specs: list[AgentSpec],
-                        method: str, as_of: dt.date, today: dt.date, use_question_dates: bool) -> list[dict]:
-    """Context and forecasts for every question, then pool, store and plot each."""
+                        method: str, as_of: dt.date, today: dt.date,
+                        use_question_dates: bool) -> dict[str, dict]:
+    """Context and forecasts for every question, then pool, store and plot each; summaries by question id."""
+    if not qs:
+        return {}  # a resumed run with everything stored: no model, no GPU slot
     day = {q.id: (q.forecast_date if use_question_dates and q.forecast_date else as_of) for q in qs}
     # One slot of the GPU limit for as long as this run's models hold the device (from the engine's start
     # during retrieval to the last model), not one per call: each acquisition costs seconds.
     with gpu_slot():
         context, outcomes = _model_work(settings, qs, specs, day, today)
-    results = []
+    results: dict[str, dict] = {}
     for q in qs:
         forecasts = [o for o in outcomes[q.id] if isinstance(o, AgentForecast)]
         result = QuestionResult(q, day[q.id], tuple(forecasts), ensemble_task(settings, q.id, forecasts, method),
@@ -98,8 +108,7 @@ def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], spe
         persist_task(settings, run_id, result)
         if not result.failed:
             plot_task(settings, q.id)
-        results.append(summary(result, run_id))
-    publish_table_task(run_id, results)
+        results[q.id] = summary(result, run_id)
     return results
 
 

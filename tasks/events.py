@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 from pathlib import Path
 from typing import Any, Sequence
+from uuid import UUID
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -16,8 +17,9 @@ from forecaster.errors import ForecasterError
 from forecaster.events.ensemble import EnsembleForecast, ensemble_forecast
 from forecaster.events.plots import plot_question
 from forecaster.events.questions import Question, load_questions, question_from_mapping
-from forecaster.events.rendering import forecasts_markdown
+from forecaster.events.rendering import forecasts_markdown, stored_summary
 from forecaster.settings import Settings
+from forecaster.events.resume import RunPlan, plan_run, reconcile
 from forecaster.events.store import ForecastStore, QuestionResult
 from forecaster.retrieval import RetrievalResult, SourceAvailability
 from forecaster.llm.pool import model_pool
@@ -99,10 +101,28 @@ def ensemble_task(settings: Settings, question_id: str, forecasts: Sequence[Agen
     return ensemble_forecast(question_id, forecasts, settings.ensemble, method) if forecasts else None
 
 
-@task(name="start-run", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1)
-def start_run_task(settings: Settings, run_id: str, flow_run_id: str | None, method: str,
-                   agents: Sequence[str]) -> None:
-    ForecastStore(settings.database_path).start_run(run_id, flow_run_id, method, agents)
+@task(name="start-run", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1,
+      retry_condition_fn=_worth_retrying)
+def start_run_task(settings: Settings, resume: str | None, flow_run_id: str | None, method: str,
+                   agents: Sequence[str]) -> RunPlan:
+    """Mark runs left `running` by dead processes `failed`, then start a run or take one up again."""
+    store = ForecastStore(settings.database_path)
+    marked = reconcile(store, flow_run_id, flow_run_final_state)
+    if marked:
+        get_run_logger().warning("marked failed, their processes gone: %s", ", ".join(marked))
+    return plan_run(store, resume, flow_run_id, method, list(agents), dt.datetime.now(dt.timezone.utc))
+
+
+def flow_run_final_state(flow_run_id: str) -> tuple[str, str] | None:
+    """(name, message) of the flow run's state if Prefect reports it final; None if not, unknown or unreachable."""
+    from prefect.client.orchestration import get_client
+
+    try:
+        with get_client(sync_client=True) as client:
+            state = client.read_flow_run(UUID(flow_run_id)).state
+    except Exception:  # not on this server, or the server down: no evidence the run died
+        return None
+    return (state.name, state.message or "") if state is not None and state.is_final() else None
 
 
 @task(name="persist-question", task_run_name="persist: {result.question.id}", cache_policy=NO_CACHE,
@@ -112,8 +132,8 @@ def persist_task(settings: Settings, run_id: str, result: QuestionResult) -> Non
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1)
-def finish_run_task(settings: Settings, run_id: str, status: str) -> None:
-    ForecastStore(settings.database_path).finish_run(run_id, status)
+def finish_run_task(settings: Settings, run_id: str, status: str, reason: str | None = None) -> None:
+    ForecastStore(settings.database_path).finish_run(run_id, status, reason)
 
 
 @task(name="plot-question", task_run_name="plot: {question_id}", cache_policy=NO_CACHE, retries=1)
@@ -127,6 +147,13 @@ def plot_task(settings: Settings, question_id: str) -> Path:
         description=f"Forecast history and latest distributions for {question_id}",
     )
     return path
+
+
+@task(name="stored-summaries", cache_policy=NO_CACHE)
+def stored_summaries_task(settings: Settings, run_id: str, question_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The table rows of questions a resumed run stored before, read back from the store."""
+    store = ForecastStore(settings.database_path)
+    return {qid: stored_summary(store, run_id, qid) for qid in question_ids}
 
 
 @task(name="publish-table", cache_policy=NO_CACHE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from forecaster.events.store import QuestionResult
+from forecaster.events.store import ForecastStore, QuestionResult
 
 
 def summary(result: QuestionResult, run_id: str) -> dict[str, Any]:
@@ -20,6 +20,25 @@ def summary(result: QuestionResult, run_id: str) -> dict[str, Any]:
         "low_mass": [f.agent for f in result.agent_forecasts if f.low_mass],
         "context": [p["title"] for p in result.passages],
         "retrieval_failures": [f"{f['source']}: {f['reason']}" for f in result.retrieval_failures],
+    }
+
+
+def stored_summary(store: ForecastStore, run_id: str, question_id: str) -> dict[str, Any]:
+    """`summary` of a question the run stored earlier (a resumed run's skipped questions), read back."""
+    (ensemble,) = [e for e in store.ensemble_history(question_id) if e["run_id"] == run_id]
+    agents = [a for a in store.agent_history(question_id) if a["run_id"] == run_id]
+    context = store.contexts(question_id).get(run_id, {"passages": [], "failures": []})
+    return {
+        "run_id": run_id,
+        "question_id": question_id,
+        "question": (store.question(question_id) or {}).get("text", ""),
+        "ensemble": ensemble["probability"],
+        "method": ensemble["method"],
+        "failures": [f"{f['agent']}: {f['reason']}" for f in store.failures(question_id).get(run_id, [])],
+        "agents": {a["agent"]: a["probability"] for a in agents},
+        "low_mass": [a["agent"] for a in agents if a["low_mass"]],
+        "context": [p["title"] for p in context["passages"]],
+        "retrieval_failures": [f"{f['source']}: {f['reason']}" for f in context["failures"]],
     }
 
 

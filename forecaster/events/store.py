@@ -32,7 +32,9 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL,
     flow_run_id TEXT,
     ensemble_method TEXT,
-    agents TEXT
+    agents TEXT,
+    reason TEXT,
+    resumes INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS agent_forecasts (
     id INTEGER PRIMARY KEY,
@@ -114,6 +116,7 @@ class ForecastStore:
     """Reads and writes event forecasts; each question is saved in one transaction."""
 
     def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
         self.db = open_database(path)
         self.db.executescript(SCHEMA)
         self._upgrade()
@@ -123,6 +126,11 @@ class ForecastStore:
         columns = {c.name for c in self.db["agent_forecasts"].columns}
         if "context_cut" not in columns:
             self.db.execute("ALTER TABLE agent_forecasts ADD COLUMN context_cut TEXT NOT NULL DEFAULT '[]'")
+        run_columns = {c.name for c in self.db["runs"].columns}
+        if "reason" not in run_columns:
+            self.db.execute("ALTER TABLE runs ADD COLUMN reason TEXT")
+        if "resumes" not in run_columns:
+            self.db.execute("ALTER TABLE runs ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0")
 
     def start_run(self, run_id: str, flow_run_id: str | None, ensemble_method: str, agents: Sequence[str]) -> None:
         with self.db.atomic():
@@ -132,9 +140,34 @@ class ForecastStore:
                 [run_id, _now(), flow_run_id, ensemble_method, json.dumps(list(agents))],
             )
 
-    def finish_run(self, run_id: str, status: str) -> None:
+    def finish_run(self, run_id: str, status: str, reason: str | None = None) -> None:
+        """End the run's record; `reason` (why it failed) is added to what earlier attempts recorded."""
         with self.db.atomic():
-            self.db.execute("UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", [_now(), status, run_id])
+            self.db.execute(
+                "UPDATE runs SET finished_at = ?, status = ?,"
+                " reason = CASE WHEN ? IS NULL THEN reason WHEN reason IS NULL THEN ? ELSE reason || '; ' || ? END"
+                " WHERE id = ?", [_now(), status, reason, reason, reason, run_id])
+
+    def reopen_run(self, run_id: str, flow_run_id: str | None) -> None:
+        """A resumed run is `running` again, now under `flow_run_id`, its earlier reasons kept."""
+        with self.db.atomic():
+            self.db.execute("UPDATE runs SET status = 'running', finished_at = NULL, flow_run_id = ?,"
+                            " resumes = resumes + 1 WHERE id = ?", [flow_run_id, run_id])
+
+    def running_runs(self) -> list[dict[str, Any]]:
+        """Runs recorded `running`: in progress, or left so by a process that died (see `events.resume`)."""
+        return list(self.db.query("SELECT * FROM runs WHERE status = 'running' ORDER BY started_at"))
+
+    def run_of_flow_run(self, flow_run_id: str) -> dict[str, Any] | None:
+        """The run a Prefect flow run recorded (a retried flow run keeps its id)."""
+        rows = list(self.db.query("SELECT * FROM runs WHERE flow_run_id = ? ORDER BY started_at DESC LIMIT 1",
+                                  [flow_run_id]))
+        return rows[0] if rows else None
+
+    def stored_questions(self, run_id: str) -> set[str]:
+        """Questions the run stored with an ensemble forecast: what a resume skips (failed ones are retried)."""
+        rows = self.db.execute("SELECT question_id FROM ensemble_forecasts WHERE run_id = ?", [run_id])
+        return {r[0] for r in rows.fetchall()}
 
     def save_question(self, run_id: str, result: QuestionResult) -> None:
         """Write the question and all its forecasts of this run atomically; a retry replaces, never duplicates."""
