@@ -11,6 +11,15 @@ import yaml
 from forecaster.errors import ConfigError, InputError
 
 GPU_LIMIT = "gpu"
+# The automation that turns a shard run whose heartbeats stopped (its process or its worker was killed) into
+# Crashed; Prefect 3.7's server does nothing on missed heartbeats by itself.
+CRASH_AUTOMATION = "forecaster: crash shard runs that miss heartbeats"
+# The tag of every shard run; the automation watches only those, since they alone are sure to send heartbeats
+# every HEARTBEAT_S (their job variables set it; Prefect's own default is 180 s, and 30 s its minimum).
+SHARD_TAG = "shard"
+HEARTBEAT_S = 30
+# A run silent this long is crashed: two heartbeats may be lost or late on a busy machine before that happens.
+CRASH_AFTER_S = 90
 
 
 def load_prefect_file(path: str | Path) -> dict[str, Any]:
@@ -89,6 +98,48 @@ def ensure_gpu_limit(slots: int, name: str = GPU_LIMIT) -> None:
             client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=slots))
         else:
             client.update_global_concurrency_limit(name, GlobalConcurrencyLimitUpdate(limit=slots, active=True))
+
+
+def crash_automation(within_s: int = CRASH_AFTER_S) -> Any:
+    """Prefect's documented zombie-run detection, for shard runs: a proactive trigger expecting, after each
+    heartbeat of a run tagged SHARD_TAG, another heartbeat or a final state within `within_s`; when none comes
+    the run is set Crashed."""
+    from datetime import timedelta
+
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    if within_s < 2 * HEARTBEAT_S:
+        raise ConfigError(f"crash detection: within_s must be at least {2 * HEARTBEAT_S} (two heartbeats), "
+                          f"got {within_s}")
+    final = {f"prefect.flow-run.{s}" for s in ("Completed", "Failed", "Cancelled", "Crashed")}
+    return AutomationCore(
+        name=CRASH_AUTOMATION,
+        description=f"Shard runs with no heartbeat for {within_s} s are marked Crashed (their process is gone).",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"}, expect={"prefect.flow-run.heartbeat", *final},
+            match=ResourceSpecification({"prefect.resource.id": "prefect.flow-run.*"}),
+            match_related=ResourceSpecification({"prefect.resource.role": "tag",
+                                                 "prefect.resource.id": f"prefect.tag.{SHARD_TAG}"}),
+            for_each={"prefect.resource.id"}, posture=Posture.Proactive, threshold=1,
+            within=timedelta(seconds=within_s)),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED,
+                                    message=f"no heartbeat for {within_s} s: the flow run's process is gone")])
+
+
+def ensure_crash_detection(within_s: int = CRASH_AFTER_S) -> None:
+    """Create (or replace) the automation that crashes shard runs whose heartbeats stopped."""
+    from prefect.client.orchestration import get_client
+
+    automation = crash_automation(within_s)
+    _require_api_url()
+    with get_client(sync_client=True) as client:
+        _check_reachable(client)
+        for old in client.read_automations_by_name(CRASH_AUTOMATION):
+            client.delete_automation(old.id)
+        client.create_automation(automation)
 
 
 def _require_api_url() -> None:

@@ -1,4 +1,4 @@
-"""Commands for running forecaster as a service: register deployments, serve the GPU pool, start a vLLM server."""
+"""Commands for running forecaster as a service: register deployments, start a vLLM server (workers: worker.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ def deploy(
 ) -> None:
     """Register the deployments of prefect.yaml on the configured Prefect server (pool and GPU limit first)."""
     from forecaster.config_checks import visible_devices
-    from forecaster.deployments import apply_cron_overrides, ensure_gpu_limit, ensure_work_pools, load_prefect_file
+    from forecaster.deployments import (
+        apply_cron_overrides, ensure_crash_detection, ensure_gpu_limit, ensure_work_pools, load_prefect_file,
+    )
 
     common.settings()
     with common.clean_errors():
@@ -36,25 +38,13 @@ def deploy(
         slots = gpus or visible_devices()
         pools = ensure_work_pools(spec)
         ensure_gpu_limit(slots)
-    typer.echo(f"work pool(s) {', '.join(pools)} ready; concurrency limit 'gpu' has {slots} slot(s)")
+        ensure_crash_detection()
+    typer.echo(f"work pool(s) {', '.join(pools)} ready; concurrency limit 'gpu' has {slots} slot(s); "
+               "flow runs that miss their heartbeats are marked Crashed")
     code = _prefect_deploy(spec, prefect_file)
     if code != 0:
         typer.secho(f"error: prefect deploy exited with {code}", fg=typer.colors.RED, err=True)
         raise typer.Exit(code)
-
-
-def worker(
-    pool: str = typer.Option("gpu", "--pool", "-p", help="The work pool to serve."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Flow runs this worker runs at once."),
-) -> None:
-    """Start a process worker on the pool; flow runs execute in this checkout with this environment."""
-    common.settings()
-    args = [prefect_executable(), "worker", "start", "--pool", pool, "--type", "process"]
-    if limit:
-        args += ["--limit", str(limit)]
-    env = {**os.environ, HOME_ENV: str(PROJECT_ROOT)}
-    os.chdir(PROJECT_ROOT)
-    os.execve(args[0], args, env)
 
 
 def serve(
@@ -94,5 +84,4 @@ def _prefect_deploy(spec: dict, prefect_file: Path) -> int:
 
 def register(app: typer.Typer) -> None:
     app.command("deploy")(deploy)
-    app.command("worker")(worker)
     app.command("serve")(serve)

@@ -30,10 +30,18 @@ def forecast(
     agent: Optional[List[str]] = typer.Option(None, "--agent", "-a", help="Only these agents (repeatable)."),
     method: Optional[str] = typer.Option(None, "--method", "-m", help="Ensemble method (default from config)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Forecast as of this date (YYYY-MM-DD)."),
+    shards: Optional[int] = typer.Option(None, "--shards", min=1, help="Split --questions into N runs on the "
+                                         "workers of the Prefect server at PREFECT_API_URL."),
 ) -> None:
     """Forecast one question or a file of questions with the agent ensemble, store and plot them."""
     if not question and not questions:
         raise typer.BadParameter("give a QUESTION or --questions FILE")
+    if shards:
+        from forecaster.cli.shards import run_sharded
+
+        with common.clean_errors():
+            day = _date(as_of)
+        return run_sharded(questions, shards, agent, method, day)
     run_forecast(questions, [question] if question else None, agent, method, as_of)
 
 
