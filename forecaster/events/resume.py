@@ -7,16 +7,21 @@ stale, in order:
 1. its flow run is the one now starting again: Prefect retries a flow run under the same id, and one flow run
    never executes twice at once, so the earlier attempt is gone;
 2. Prefect reports its flow run in a final state (Crashed, Failed, Cancelled, Completed): nothing executes it
-   any more.
+   any more;
+3. the process that recorded it ran on this host and is gone (its pid absent, a zombie, or taken by a process
+   started later): a local command, or a worker killed with its flow run, which Prefect may still show Running.
 
-Anything else (the flow run still Running or Pending, unknown to this Prefect server, or the server unreachable)
-leaves the record alone: a run on another server or a slow one must not be marked failed under it.
+Anything else (another host's process, the flow run still Running or Pending, unknown to this Prefect server,
+or the server unreachable) leaves the record alone: a run elsewhere or a slow one must not be marked failed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import uuid
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Callable
 
@@ -39,17 +44,17 @@ class RunPlan:
 def stale_reason(run: dict, current_flow_run_id: str | None, final_state: FinalState) -> str | None:
     """Why a run recorded `running` is not running any more, or None if it may still be (see the module)."""
     flow_run_id = run.get("flow_run_id")
-    if not flow_run_id:
-        return None
-    if flow_run_id == current_flow_run_id:
+    if flow_run_id and flow_run_id == current_flow_run_id:
         return f"flow run {flow_run_id} was started again while this run was recorded running (its earlier " \
                "attempt died without ending it)"
-    state = final_state(flow_run_id)
-    if state is None:
-        return None
-    name, message = state
-    return f"flow run {flow_run_id} ended {name} while this run was recorded running" + \
-        (f": {message}" if message else "")
+    state = final_state(flow_run_id) if flow_run_id else None
+    if state is not None:
+        name, message = state
+        return f"flow run {flow_run_id} ended {name} while this run was recorded running" + \
+            (f": {message}" if message else "")
+    if run.get("process") and process_gone(run["process"]):
+        return f"its process ({run['process']}) is gone; it ended without ending the run"
+    return None
 
 
 def reconcile(store: ForecastStore, current_flow_run_id: str | None, final_state: FinalState) -> list[str]:
@@ -70,12 +75,12 @@ def plan_run(store: ForecastStore, resume: str | None, flow_run_id: str | None, 
     run = _run_to_resume(store, resume, flow_run_id)
     if run is None:
         run_id = f"run-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-        store.start_run(run_id, flow_run_id, method, agents)
+        store.start_run(run_id, flow_run_id, method, agents, this_process())
         return RunPlan(run_id, frozenset(), resumed=False)
     if run["status"] == "running":
         raise InputError(f"resume: run {run['id']!r} is still running (flow run {run['flow_run_id']}); "
                          "resume a run only once it has ended")
-    store.reopen_run(run["id"], flow_run_id)
+    store.reopen_run(run["id"], flow_run_id, this_process())
     return RunPlan(run["id"], frozenset(store.stored_questions(run["id"])), resumed=True)
 
 
@@ -86,3 +91,40 @@ def _run_to_resume(store: ForecastStore, resume: str | None, flow_run_id: str | 
             raise InputError(f"resume: no run {resume!r} in {store.path}; give the id of a stored run (runs.id)")
         return run
     return store.run_of_flow_run(flow_run_id) if flow_run_id else None
+
+
+def this_process() -> str:
+    """`host:pid:start`, the process executing a run; its start time tells a reused pid from the original."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_started(os.getpid())}"
+
+
+def process_gone(process: str) -> bool:
+    """True only when the process is known gone: recorded on this host, and its pid absent or reused."""
+    parts = process.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+        return False  # another host's process (or an unreadable record): no evidence either way
+    started = _started(int(parts[1]))
+    return started is None or (started != parts[2] and "?" not in (started, parts[2]))
+
+
+def _started(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (Linux /proc); "?" where there is no /proc."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not Path("/proc/self/stat").exists():
+        return "?" if _pid_exists(pid) else None
+    try:
+        # Fields after the command name (which may hold spaces) in parentheses: state first, starttime 22nd.
+        fields = stat.read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return None if len(fields) < 20 or fields[0] == "Z" else fields[19]  # a zombie has ended
+
+
+def _pid_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS runs (
     ensemble_method TEXT,
     agents TEXT,
     reason TEXT,
-    resumes INTEGER NOT NULL DEFAULT 0
+    resumes INTEGER NOT NULL DEFAULT 0,
+    process TEXT
 );
 CREATE TABLE IF NOT EXISTS agent_forecasts (
     id INTEGER PRIMARY KEY,
@@ -131,13 +132,17 @@ class ForecastStore:
             self.db.execute("ALTER TABLE runs ADD COLUMN reason TEXT")
         if "resumes" not in run_columns:
             self.db.execute("ALTER TABLE runs ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0")
+        if "process" not in run_columns:
+            self.db.execute("ALTER TABLE runs ADD COLUMN process TEXT")
 
-    def start_run(self, run_id: str, flow_run_id: str | None, ensemble_method: str, agents: Sequence[str]) -> None:
+    def start_run(self, run_id: str, flow_run_id: str | None, ensemble_method: str, agents: Sequence[str],
+                  process: str | None = None) -> None:
+        """Record a run `running`; `process` identifies the process executing it (see `events.resume`)."""
         with self.db.atomic():
             self.db.execute(
-                "INSERT OR IGNORE INTO runs (id, started_at, status, flow_run_id, ensemble_method, agents) "
-                "VALUES (?, ?, 'running', ?, ?, ?)",
-                [run_id, _now(), flow_run_id, ensemble_method, json.dumps(list(agents))],
+                "INSERT OR IGNORE INTO runs (id, started_at, status, flow_run_id, ensemble_method, agents, process) "
+                "VALUES (?, ?, 'running', ?, ?, ?, ?)",
+                [run_id, _now(), flow_run_id, ensemble_method, json.dumps(list(agents)), process],
             )
 
     def finish_run(self, run_id: str, status: str, reason: str | None = None) -> None:
@@ -148,11 +153,11 @@ class ForecastStore:
                 " reason = CASE WHEN ? IS NULL THEN reason WHEN reason IS NULL THEN ? ELSE reason || '; ' || ? END"
                 " WHERE id = ?", [_now(), status, reason, reason, reason, run_id])
 
-    def reopen_run(self, run_id: str, flow_run_id: str | None) -> None:
-        """A resumed run is `running` again, now under `flow_run_id`, its earlier reasons kept."""
+    def reopen_run(self, run_id: str, flow_run_id: str | None, process: str | None = None) -> None:
+        """A resumed run is `running` again, now under `flow_run_id` and `process`, its earlier reasons kept."""
         with self.db.atomic():
-            self.db.execute("UPDATE runs SET status = 'running', finished_at = NULL, flow_run_id = ?,"
-                            " resumes = resumes + 1 WHERE id = ?", [flow_run_id, run_id])
+            self.db.execute("UPDATE runs SET status = 'running', finished_at = NULL, flow_run_id = ?, process = ?,"
+                            " resumes = resumes + 1 WHERE id = ?", [flow_run_id, process, run_id])
 
     def running_runs(self) -> list[dict[str, Any]]:
         """Runs recorded `running`: in progress, or left so by a process that died (see `events.resume`)."""

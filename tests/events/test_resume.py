@@ -104,3 +104,39 @@ def test_a_database_from_before_resumes_gets_the_reason_and_resumes_columns_and_
     store = ForecastStore(path)
     assert store.run("run-old")["resumes"] == 0 and store.run("run-old")["reason"] is None
     assert reconcile(store, None, crashed) == ["run-old"]
+
+
+def exited_process() -> str:
+    """The identity of a real process of this host that has ended (started, then waited for)."""
+    import subprocess
+
+    from forecaster.events import resume
+
+    child = subprocess.Popen(["sleep", "30"])
+    identity = f"{resume.socket.gethostname()}:{child.pid}:{resume._started(child.pid)}"
+    child.kill()
+    child.wait()
+    return identity
+
+
+def test_a_running_run_whose_process_on_this_host_is_gone_is_marked_failed(tmp_path):
+    store = ForecastStore(tmp_path / "f.db")
+    store.start_run("run-local", "flow-1", "mean", ["agent-0"], exited_process())
+    assert reconcile(store, "flow-2", not_final) == ["run-local"]
+    assert "is gone" in store.run("run-local")["reason"]
+
+
+def test_a_running_run_whose_process_is_alive_or_on_another_host_is_left_running(tmp_path):
+    from forecaster.events.resume import this_process
+
+    store = ForecastStore(tmp_path / "f.db")
+    store.start_run("run-here", "flow-1", "mean", ["agent-0"], this_process())
+    store.start_run("run-elsewhere", "flow-2", "mean", ["agent-0"], "another-host:1:1")
+    assert reconcile(store, "flow-3", not_final) == []
+
+
+def test_a_new_run_records_the_process_executing_it(store):
+    from forecaster.events.resume import this_process
+
+    plan = plan_run(store, None, "flow-3", "mean", ["agent-0"], NOW)
+    assert store.run(plan.run_id)["process"] == this_process()
