@@ -32,6 +32,8 @@ def forecast(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Forecast as of this date (YYYY-MM-DD)."),
     shards: Optional[int] = typer.Option(None, "--shards", min=1, help="Split --questions into N runs on the "
                                          "workers of the Prefect server at PREFECT_API_URL."),
+    resume: Optional[str] = typer.Option(None, "--resume", metavar="RUN_ID", help="Take up an ended run: skip "
+                                         "the questions it stored, forecast the rest into it."),
 ) -> None:
     """Forecast one question or a file of questions with the agent ensemble, store and plot them."""
     if not question and not questions:
@@ -42,7 +44,7 @@ def forecast(
         with common.clean_errors():
             day = _date(as_of)
         return run_sharded(questions, shards, agent, method, day)
-    run_forecast(questions, [question] if question else None, agent, method, as_of)
+    run_forecast(questions, [question] if question else None, agent, method, as_of, resume)
 
 
 def demo() -> None:
@@ -51,7 +53,7 @@ def demo() -> None:
 
 
 def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: list[str] | None,
-                 method: str | None, as_of: str | None) -> None:
+                 method: str | None, as_of: str | None, resume: str | None = None) -> None:
     from forecaster.config_checks import check_settings
     from forecaster.events.agents import first_model
     from forecaster.events.questions import load_questions
@@ -61,6 +63,10 @@ def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: 
         check_settings(settings)
         if questions_file:
             load_questions(questions_file)  # fail fast with file:line, before anything runs or is written
+        if resume:  # a run that is not there fails before any model loads
+            from forecaster.events.resume import require_stored_run
+
+            require_stored_run(settings.database_path, resume)
         day = _date(as_of)
         model = first_model(settings, agents)
     common.warm_up_locally(settings, model)
@@ -70,7 +76,8 @@ def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: 
     with common.model_work():
         summaries = forecast_events(
             questions_file=str(questions_file) if questions_file else None, questions=inline, agents=agents,
-            ensemble_method=method, as_of=day, config_file=str(common.CONFIG_FILE) if common.CONFIG_FILE else None)
+            ensemble_method=method, as_of=day, config_file=str(common.CONFIG_FILE) if common.CONFIG_FILE else None,
+            resume=resume)
     typer.echo(forecasts_text(summaries))
     typer.echo(f"\nstored in {settings.database_path}; plots in {settings.plots_dir}")
 

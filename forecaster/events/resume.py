@@ -84,12 +84,24 @@ def plan_run(store: ForecastStore, resume: str | None, flow_run_id: str | None, 
     return RunPlan(run["id"], frozenset(store.stored_questions(run["id"])), resumed=True)
 
 
+def stored_run(store: ForecastStore, run_id: str) -> dict:
+    """The run `resume` names; an `InputError` naming the store if there is none."""
+    run = store.run(run_id)
+    if run is None:
+        raise InputError(f"resume: no run {run_id!r} in {store.path}; give the id of a stored run (runs.id)")
+    return run
+
+
+def require_stored_run(path: str | Path, run_id: str) -> None:
+    """Fail before anything runs when the store at `path` holds no run `run_id` (a missing store stays missing)."""
+    if not Path(path).exists():
+        raise InputError(f"resume: no run {run_id!r}: there is no store at {path}")
+    stored_run(ForecastStore(path), run_id)
+
+
 def _run_to_resume(store: ForecastStore, resume: str | None, flow_run_id: str | None) -> dict | None:
     if resume:
-        run = store.run(resume)
-        if run is None:
-            raise InputError(f"resume: no run {resume!r} in {store.path}; give the id of a stored run (runs.id)")
-        return run
+        return stored_run(store, resume)
     return store.run_of_flow_run(flow_run_id) if flow_run_id else None
 
 

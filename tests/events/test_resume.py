@@ -140,3 +140,14 @@ def test_a_new_run_records_the_process_executing_it(store):
 
     plan = plan_run(store, None, "flow-3", "mean", ["agent-0"], NOW)
     assert store.run(plan.run_id)["process"] == this_process()
+
+
+def test_forecast_resume_of_a_run_not_in_the_store_fails_at_once_naming_it_and_writes_nothing(data_dir):
+    from typer.testing import CliRunner
+
+    from forecaster.cli import app
+
+    result = CliRunner().invoke(app, ["forecast", "Will it snow on 2027-01-15?", "--resume", "run-nope"])
+    assert result.exit_code == 2
+    assert "resume: no run 'run-nope'" in result.output
+    assert not (data_dir / "forecaster.db").exists()
