@@ -120,7 +120,7 @@ def _model_work(settings: Settings, qs: list[Question], specs: list[AgentSpec], 
     if qs and first:
         model_pool().warm_up(settings, first)
     context = _contexts(settings, qs, day, today)
-    chunks = [qs[i : i + settings.forecast.batch_size] for i in range(0, len(qs), settings.forecast.batch_size)]
+    chunks = _chunks(qs, settings.forecast.batch_size)
     passages = {q.id: context[q.id].passages for q in qs}
     reasoning = _reasoning(settings, chunks, day, passages) if settings.logic.model else {}
     outcomes: dict[str, list[AgentForecast | ForecastFailure]] = {q.id: [] for q in qs}
@@ -166,6 +166,16 @@ def _reasoning(settings: Settings, chunks: list[list[Question]], day: dict, pass
                                chunk=_label(chunk))
         written.update(zip((q.id for q in chunk), texts))
     return written
+
+
+def _chunks(qs: list[Question], size: int) -> list[list[Question]]:
+    """A pilot chunk of one question, then chunks of `size`.
+
+    The pilot shows the first forecast (and any fault of the model or its prompt) as soon as the engine is up,
+    instead of after a whole batch; batching the rest is what pays on throughput.
+    """
+    head, rest = qs[:1], qs[1:]
+    return ([head] if head else []) + [rest[i : i + size] for i in range(0, len(rest), size)]
 
 
 def _label(chunk: list[Question]) -> str:
