@@ -10,13 +10,13 @@ cache nor vLLM's prefix cache serves one phase from another's prompts:
   engine start    a fresh process that only starts the engine (ModelPool.scorer), timed as bench.engine_start does,
   fresh command   `forecaster forecast --questions FILE` in a new process with a new data dir: from its start to the
                   first forecast in its log (the first `forecaster.progress` "... done" record, i.e. the first
-                  agent's first chunk of up to [forecast] batch_size questions); the command is stopped there.
+                  agent's pilot chunk of one question); the command is stopped there.
 The fresh processes run after this process has released its engine, so nothing else of the benchmark competes.
 Ratios: flow / batched, one at a time / batched, first forecast / engine start.
 Targets (2-core CPU, demo model): flow/bare <= 1.10, batched speed-up >= 1.1, first-forecast/engine-start <= 1.25.
 On a 2-core CPU a forecast of the demo model costs seconds, so the issue's 30 questions per phase run long;
-`--questions N` runs fewer per phase (the fresh command's first chunk shrinks with it).
-Run: `.venv/bin/python -m bench.throughput [--questions 30]`.
+`--questions N` runs fewer per phase; `--start-only` runs only the two fresh processes.
+Run: `.venv/bin/python -m bench.throughput [--questions 30] [--start-only]`.
 """
 
 from __future__ import annotations
@@ -206,6 +206,8 @@ def _first_done(log_file: Path) -> float | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--questions", type=int, default=30)
+    parser.add_argument("--start-only", action="store_true",
+                        help="only the fresh processes: engine start alone and the command's first forecast")
     args = parser.parse_args()
     n = args.questions
 
@@ -228,7 +230,7 @@ def main() -> None:
             agents = [a.name for a in settings.agents]
             print(f"model {settings.default_model}, dtype {settings.vllm.dtype}, agents {', '.join(agents)}, "
                   f"{n} questions per phase, retrieval off, batch_size {settings.forecast.batch_size}", flush=True)
-            bare = in_process(settings, n, agents)
+            bare = None if args.start_only else in_process(settings, n, agents)
 
             engine, engine_ready = engine_start_alone({**fresh_env, "FORECASTER_DATA_DIR": str(Path(tmp) / "probe")})
             print(f"engine start alone (fresh process): {engine:6.2f} s "
@@ -239,8 +241,8 @@ def main() -> None:
             command_dir = Path(tmp) / "command"
             first = first_forecast({**fresh_env, "FORECASTER_DATA_DIR": str(command_dir)}, command_dir,
                                    questions_file)
-            print(f"fresh command start -> first forecast: {first:6.2f} s (its first chunk: "
-                  f"{min(n, settings.forecast.batch_size)} question(s) x 1 agent; command stopped there)", flush=True)
+            print(f"fresh command start -> first forecast: {first:6.2f} s (its pilot chunk: one question x one "
+                  f"agent; command stopped there)", flush=True)
         finally:
             os.chdir(saved_cwd)
             os.environ.clear()
@@ -250,6 +252,9 @@ def main() -> None:
     print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} on {os.cpu_count()} CPUs: "
           f"other work on this machine shares the cores, so single-run figures are noisy")
     print(f"targets: flow/bare <= 1.10, batched speed-up >= 1.1, first-forecast/engine-start <= 1.25")
+    if bare is None:
+        print(f"throughput (start only): first-forecast/engine-start {first / engine:.2f}")
+        return
     print(f"throughput: flow/bare {bare['flow'] / bare['batched']:.2f}, "
           f"batched speed-up {bare['one'] / bare['batched']:.2f}, "
           f"first-forecast/engine-start {first / engine:.2f}")
