@@ -1,7 +1,9 @@
-"""Ids made safe as file names and Prefect artifact keys, by one function each, for every area.
+"""What an id from outside may be, and ids made safe as file names and Prefect artifact keys, for every area.
 
-Ids come from files and from Prefect UI parameters: an id such as `../../x` or `/tmp/x` must never name a file
-outside its folder. A plain id keeps its name; any other gets a digest of the original, so two ids never share one.
+Ids come from files and from Prefect UI parameters. At the door an id must meet `ID_RULE` (`id_problem` says
+which part it breaks): an id such as `../../x` or `/tmp/x` is refused there. Behind the door, as defence in depth,
+ids become file names and artifact keys by one function each: a plain id keeps its name; any other gets a digest
+of the original, so two ids never share one and none names a file outside its folder.
 """
 
 from __future__ import annotations
@@ -10,6 +12,29 @@ import hashlib
 import re
 
 MAX_LENGTH = 100
+MAX_ID_LENGTH = 128
+ID_RULE = (f"an id is 1 to {MAX_ID_LENGTH} characters: letters, digits, '_', '-' or '.', starting with a letter "
+           "or digit, without '..'")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_ID_CHAR = re.compile(r"[A-Za-z0-9_.-]")
+
+
+def id_problem(identifier: str) -> str | None:
+    """What is wrong with `identifier` as an id (a phrase naming the broken part of `ID_RULE`), or None."""
+    if not identifier:
+        problem = "must not be empty"
+    elif len(identifier) > MAX_ID_LENGTH:
+        problem = f"is {len(identifier)} characters long"
+    elif "/" in identifier or "\\" in identifier:
+        problem = "must not contain a path separator"
+    elif ".." in identifier:
+        problem = "must not contain '..'"
+    elif not _ID.fullmatch(identifier):
+        bad = next((c for c in identifier if not _ID_CHAR.fullmatch(c)), None)
+        problem = f"must not contain {bad!r}" if bad else "must start with a letter or digit"
+    else:
+        return None
+    return f"{problem} ({ID_RULE})"
 
 
 def file_stem(identifier: str) -> str:

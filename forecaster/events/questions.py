@@ -1,4 +1,9 @@
-"""Event questions and the files they come from (YAML or JSONL; ForecastBench fields accepted)."""
+"""Event questions and the files they come from (YAML or JSONL; ForecastBench fields accepted).
+
+Every record is checked at the door, the first broken rule stopping the load with file, line (or parameter) and
+field named: types, `market_probability` in [0, 1], `outcome` yes/no/1/0, a resolution not before the forecast
+date, the id rule (`forecaster.names.ID_RULE`: no path-like ids); a file also for its size and encoding.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,14 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import yaml
 
 from forecaster.errors import InputError
+from forecaster.input_files import MAX_INPUT_BYTES, check_input_file, input_lines, read_input_text
+from forecaster.names import id_problem
+from forecaster.resolutions import parse_date, parse_outcome, parse_probability, shown
 
 KNOWN_FIELDS = {
     "id", "question", "text", "background", "resolution_criteria", "resolution_date", "forecast_date",
@@ -44,17 +52,19 @@ def question_id(text: str) -> str:
 
 
 def question_from_mapping(data: Any, where: str) -> Question:
-    """Validate one question record; errors name `where` (file:line) and the field."""
+    """Validate one question record; errors name `where` (file:line, or the parameter) and the field."""
     if not isinstance(data, dict):
         raise InputError(f"{where}: a question must be a mapping of fields, got {type(data).__name__}")
-    unknown = set(data) - KNOWN_FIELDS
+    unknown = sorted(str(key) for key in data if key not in KNOWN_FIELDS)  # YAML keys need not be text
     if unknown:
-        raise InputError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(KNOWN_FIELDS)}")
-    text = data.get("question", data.get("text"))
+        raise InputError(f"{where}: unknown field(s) {unknown}; allowed: {sorted(KNOWN_FIELDS)}")
+    name = "question" if "question" in data else "text"
+    text = data.get(name)
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: field 'question' is required and must be non-empty text")
-    return Question(
-        id=_text_field(data, "id", where) or question_id(text),
+    _check_text(text, name, where)
+    question = Question(
+        id=_id_field(data, where) or question_id(text),
         text=text.strip(),
         resolution_date=_date_field(data, "resolution_date", where),
         background=_text_field(data, "background", where),
@@ -62,77 +72,144 @@ def question_from_mapping(data: Any, where: str) -> Question:
         forecast_date=_date_field(data, "forecast_date", where),
         source=_text_field(data, "source", where) or "user",
     )
+    _text_field(data, "url", where)
+    _check_outcome_fields(data, where)
+    _check_date_order(question, where)
+    return question
 
 
-def load_questions(path: str | Path) -> list[Question]:
-    """Read every question of a .yaml/.yml or .jsonl file, or raise on the first bad one."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: questions file not found")
+def load_questions(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> list[Question]:
+    """Read every question of a .yaml/.yml or .jsonl file (at most `max_bytes`), or raise on the first bad one."""
+    return [q for _, q in _file_questions(Path(path), max_bytes)]
+
+
+def load_all_questions(questions_file: str | Path | None, inline: Sequence[Any] | None) -> list[Question]:
+    """A run's questions: from a file and/or inline records (a string is a question's text), checked as one set.
+
+    Inline records are named `questions[i]`, as the flow parameter they come in.
+    """
+    located = _file_questions(Path(questions_file), MAX_INPUT_BYTES) if questions_file else []
+    if inline is not None and not isinstance(inline, (list, tuple)):
+        raise InputError(f"questions: must be a list of questions (texts or records), got {type(inline).__name__}")
+    for index, item in enumerate(inline or []):
+        where = f"questions[{index}]"
+        located.append((where, question_from_mapping({"question": item} if isinstance(item, str) else item, where)))
+    _reject_duplicate_ids(located)
+    return [q for _, q in located]
+
+
+def _file_questions(path: Path, max_bytes: int) -> list[tuple[str, Question]]:
+    """(where, question) for every question of the file; `where` names its line or item."""
+    check_input_file(path, "questions file", max_bytes)
     suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        questions = list(_from_jsonl(path))
-    elif suffix in (".yaml", ".yml"):
-        questions = list(_from_yaml(path))
-    else:
+    if suffix not in (".jsonl", ".yaml", ".yml"):
         raise InputError(f"{path}: questions file must be .jsonl, .yaml or .yml")
-    if not questions:
+    text = read_input_text(path, "questions file", max_bytes)
+    located = list(_from_jsonl(path, text) if suffix == ".jsonl" else _from_yaml(path, text))
+    if not located:
         raise InputError(f"{path}: no questions found")
-    _reject_duplicate_ids(questions, path)
-    return questions
+    _reject_duplicate_ids(located)
+    return located
 
 
-def _from_jsonl(path: Path) -> Iterable[Question]:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+def _from_jsonl(path: Path, text: str) -> Iterable[tuple[str, Question]]:
+    for number, line in enumerate(input_lines(text), start=1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-        yield question_from_mapping(data, f"{path}:{number}")
+        except (ValueError, RecursionError) as exc:  # a number too long for Python, nesting too deep
+            raise InputError(f"{path}:{number}: not valid JSON ({_reason(exc)})") from None
+        yield f"{path}:{number}", question_from_mapping(data, f"{path}:{number}")
 
 
-def _from_yaml(path: Path) -> Iterable[Question]:
+def _from_yaml(path: Path, text: str) -> Iterable[tuple[str, Question]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
         raise InputError(f"{path}{line}: not valid YAML") from None
+    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. a date 2024-13-45, nesting too deep
+        raise InputError(f"{path}: not valid YAML ({_reason(exc)})") from None
     items = data.get("questions") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise InputError(f"{path}: expected a list of questions (or a mapping with key 'questions')")
     for index, item in enumerate(items):
-        yield question_from_mapping(item, f"{path}: question #{index + 1}")
+        yield f"{path}: question #{index + 1}", question_from_mapping(item, f"{path}: question #{index + 1}")
+
+
+def _reason(exc: BaseException) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+
+
+def _check_text(text: str, name: str, where: str) -> None:
+    # A NUL or a lone surrogate (JSON allows "\ud800") breaks the database, the logs or the id's hash later.
+    if "\x00" in text:
+        raise InputError(f"{where}: field {name!r} must not contain NUL characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{where}: field {name!r} must be valid Unicode text (it holds a lone surrogate)") from None
 
 
 def _text_field(data: dict, name: str, where: str) -> str:
     value = data.get(name)
     if value is None:
         return ""
-    if not isinstance(value, (str, int)):
-        raise InputError(f"{where}: field {name!r} must be text")
-    return str(value).strip()
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InputError(f"{where}: field {name!r} must be text, got {type(value).__name__}")
+    text = str(value).strip()
+    _check_text(text, name, where)
+    return text
+
+
+def _id_field(data: dict, where: str) -> str | None:
+    """The record's id, or None when it has none (one is then made from the text)."""
+    if data.get("id") is None:
+        return None
+    identifier = _text_field(data, "id", where)
+    problem = id_problem(identifier)
+    if problem:
+        raise InputError(f"{where}: field 'id' {problem}")
+    return identifier
 
 
 def _date_field(data: dict, name: str, where: str) -> dt.date | None:
     value = data.get(name)
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        return parse_date(value)
     except ValueError:
-        raise InputError(f"{where}: field {name!r} must be a date YYYY-MM-DD, got {value!r}") from None
+        raise InputError(f"{where}: field {name!r} must be a date YYYY-MM-DD, got {shown(value)}") from None
 
 
-def _reject_duplicate_ids(questions: list[Question], path: Path) -> None:
-    seen: set[str] = set()
-    for q in questions:
-        if q.id in seen:
-            raise InputError(f"{path}: field 'id' must be unique; {q.id!r} appears twice")
-        seen.add(q.id)
+def _check_outcome_fields(data: dict, where: str) -> None:
+    """The ForecastBench fields the evaluation reads: checked here too, so a forecast run refuses them at once."""
+    for name, parse in (("market_probability", parse_probability), ("outcome", parse_outcome)):
+        if data.get(name) is not None:
+            try:
+                parse(data[name])
+            except ValueError as exc:
+                raise InputError(f"{where}: field {name!r} {str(exc)[:200]}") from None
+
+
+def _check_date_order(question: Question, where: str) -> None:
+    if question.forecast_date and question.resolution_date and question.resolution_date < question.forecast_date:
+        raise InputError(f"{where}: field 'resolution_date' ({question.resolution_date}) is before field "
+                         f"'forecast_date' ({question.forecast_date}): a question cannot resolve before it is asked")
+
+
+def _reject_duplicate_ids(located: list[tuple[str, Question]]) -> None:
+    first: dict[str, str] = {}
+    for where, q in located:
+        if q.id in first:
+            raise InputError(f"{where}: field 'id' must be unique; {q.id!r} appears twice (first at {first[q.id]})")
+        first[q.id] = where

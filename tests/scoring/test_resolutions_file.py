@@ -96,3 +96,35 @@ def test_the_forecastbench_dev_file_gives_outcomes_and_market_probabilities():
     with_market = {r["id"]: r["market_probability"] for r in records if r["market_probability"] is not None}
     assert {m.question_id: m.probability for m in parsed.market_probabilities} == with_market
     assert {m.as_of for m in parsed.market_probabilities} == {date(2024, 7, 21)}
+
+
+@pytest.mark.parametrize(
+    "record, message",
+    [
+        ({"id": "../../x", "outcome": 1, "resolution_date": "2024-08-01"},
+         r":1: field 'id' must not contain a path separator \(an id is 1 to 128 characters"),
+        ({"id": "a b", "outcome": 1, "resolution_date": "2024-08-01"}, r":1: field 'id' must not contain ' '"),
+        ({"id": "a", "outcome": 1, "resolution_date": "2024-07-01", "market_probability": 0.5,
+          "forecast_date": "2024-07-21"},
+         r":1: field 'resolution_date' \(2024-07-01\) is before field 'forecast_date' \(2024-07-21\)"),
+        ('{"id": "a", "outcome": ' + "1" * 5000 + "}", r":1: not valid JSON \(Exceeds the limit"),
+        ("[" * 100000, r":1: not valid JSON \(nested too deeply\)"),
+    ],
+)
+def test_ids_date_order_and_unparseable_lines_are_named_too(tmp_path, record, message):
+    path = write(tmp_path, [record])
+    with pytest.raises(InputError, match=str(path).replace(".", r"\.") + message):
+        read_resolutions_file(path)
+
+
+def test_a_file_that_is_not_utf8_names_the_line_of_the_bad_byte(tmp_path):
+    path = tmp_path / "resolutions.jsonl"
+    path.write_bytes(b'{"id": "a", "outcome": 1, "resolution_date": "2024-08-01"}\n{"id": "\xff"}\n')
+    with pytest.raises(InputError, match=r"resolutions\.jsonl:2: not UTF-8 text \(byte 0xff"):
+        read_resolutions_file(path)
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path):
+    path = write(tmp_path, [{"id": "a", "outcome": 1, "resolution_date": "2024-08-01"}])
+    with pytest.raises(InputError, match=r"resolutions file is \d+ bytes, over the limit of 10 bytes"):
+        read_resolutions_file(path, max_bytes=10)
