@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from forecaster.errors import InputError
+from forecaster.input_files import check_input_file, read_input_text
 from forecaster.timeseries.series import Series
 
 # Chronos-2 needs at least this many observations (the /pooling schema's minimum).
@@ -27,28 +30,46 @@ class Columns:
 def read_table(source: str | Path, table: str | None = None) -> tuple[pd.DataFrame, str]:
     """Read a CSV/Parquet file, or `table` of a SQLite file; returns the frame and how rows are named."""
     path = Path(source)
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
     if table is not None:
+        if not path.is_file():
+            raise InputError(f"{path}: series file not found")  # a database may be big: no size limit
         return _read_sqlite(path, table), "row"
+    check_input_file(path, "series file")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return pd.read_csv(path), "line"
+        return _read_csv(path), "line"
     if suffix in (".parquet", ".pq"):
-        return pd.read_parquet(path), "row"
+        try:
+            return pd.read_parquet(path), "row"
+        except (OSError, ValueError) as exc:  # pyarrow's errors derive from these
+            raise InputError(f"{path}: not a readable Parquet file ({str(exc)[:200]})") from None
     raise InputError(f"{path}: unsupported file type {suffix!r} (use .csv, .parquet or --table for SQLite)")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file's rows; its encoding checked first, so a bad byte names its line."""
+    text = read_input_text(path, "series file")
+    try:
+        return pd.read_csv(io.StringIO(text))
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: no rows (the file is empty)") from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable CSV file ({str(exc).strip()[:200]})") from None
 
 
 def _read_sqlite(path: Path, table: str) -> pd.DataFrame:
     from forecaster.db import open_database
 
-    db = open_database(path)
     try:
-        if not db[table].exists():
-            raise InputError(f"{path}: table {table!r} not found")
-        return pd.DataFrame(list(db[table].rows))
-    finally:
-        db.close()
+        db = open_database(path)
+        try:
+            if not db[table].exists():
+                raise InputError(f"{path}: table {table!r} not found")
+            return pd.DataFrame(list(db[table].rows))
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"{path}: not a readable SQLite database ({exc})") from None
 
 
 def load_series(
@@ -90,6 +111,10 @@ def frame_to_series(
     frame["_y"] = _parse_numbers(frame, columns.target, origin, unit)
     covariates = [c for c in frame.columns if c not in (columns.id, columns.timestamp, columns.target)
                   and not str(c).startswith("_")]
+    empty_id = frame[columns.id].isna()
+    if empty_id.any():
+        raise InputError(f"{origin} {unit} {int(frame['_pos'][empty_id].iloc[0])}: column {columns.id!r} is empty "
+                         "(every row needs its series' id)")
     frame[columns.id] = frame[columns.id].astype(str)
     series = [
         _one_series(str(sid), group, horizon, covariates, min_points, origin, unit)
@@ -118,7 +143,13 @@ def _parse_numbers(frame: pd.DataFrame, column: str, origin: str, unit: str) -> 
     if bad.any():
         pos = int(frame["_pos"][bad].iloc[0])
         raise InputError(f"{origin} {unit} {pos}: column {column!r} is not a number ({raw[bad].iloc[0]!r})")
-    return numbers.astype(float)
+    numbers = numbers.astype(float)
+    infinite = np.isinf(numbers)
+    if infinite.any():
+        pos = int(frame["_pos"][infinite].iloc[0])
+        raise InputError(f"{origin} {unit} {pos}: column {column!r} must be a finite number "
+                         f"({raw[infinite].iloc[0]!r})")
+    return numbers
 
 
 def _one_series(

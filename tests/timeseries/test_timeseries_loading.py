@@ -148,3 +148,49 @@ def test_configured_column_names_are_used():
     frame = pd.DataFrame({"sku": ["a"] * 5, "ds": pd.date_range("2024-01-01", periods=5), "y": [1.0] * 5})
     [series] = frame_to_series(frame, 2, columns=Columns("sku", "ds", "y"))
     assert series.id == "a" and len(series.target) == 5
+
+
+def test_a_csv_that_is_not_utf8_names_the_line_of_the_bad_byte(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"id,timestamp,target\na,2024-01-01,1\nsal\xe9,2024-01-02,2\n")
+    with pytest.raises(InputError, match=r"x\.csv:3: not UTF-8 text \(byte 0xe9"):
+        load_series(path, horizon=2)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("", r"x\.csv: no rows \(the file is empty\)"),
+    ('id,timestamp,target\na,2024-01-01,"1\n', r"x\.csv: not a readable CSV file"),
+    ("id,timestamp,target\na,2024-01-01,1\na,2024-01-02,2,3,4\n",
+     r"x\.csv: not a readable CSV file \(Error tokenizing data\. C error: Expected 3 fields in line 3, saw 5\)"),
+])
+def test_an_unreadable_csv_is_one_clear_error(tmp_path, content, message):
+    path = tmp_path / "x.csv"
+    path.write_text(content)
+    with pytest.raises(InputError, match=message):
+        load_series(path, horizon=2)
+
+
+def test_an_infinite_target_names_its_line(tmp_path):
+    path = write_csv(tmp_path / "x.csv", daily("a", [1, 2, "inf", 4, 5]))
+    with pytest.raises(InputError, match=r"line 4: column 'target' must be a finite number"):
+        load_series(path, horizon=2)
+
+
+def test_a_row_without_a_series_id_names_its_line(tmp_path):
+    path = write_csv(tmp_path / "x.csv", daily("a", [1, 2, 3, 4, 5]) + [",2024-01-06,6"])
+    with pytest.raises(InputError, match=r"line 7: column 'id' is empty"):
+        load_series(path, horizon=2)
+
+
+def test_a_parquet_file_that_is_not_parquet_is_one_clear_error(tmp_path):
+    path = tmp_path / "x.parquet"
+    path.write_text("id,timestamp,target\n")
+    with pytest.raises(InputError, match=r"x\.parquet: not a readable Parquet file"):
+        load_series(path, horizon=2)
+
+
+def test_a_table_file_that_is_not_sqlite_is_one_clear_error(tmp_path):
+    path = tmp_path / "x.db"
+    path.write_text("not a database" * 100)
+    with pytest.raises(InputError, match=r"x\.db: not a readable SQLite database"):
+        load_series(path, horizon=2, table="series")
