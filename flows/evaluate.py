@@ -8,6 +8,7 @@ from prefect import flow, get_run_logger
 
 from flows.events import forecast_events
 from forecaster.errors import InputError
+from forecaster.flow_parameters import check_evaluate_parameters
 from forecaster.runtime import bootstrap
 from forecaster.scoring.learned import WEIGHTED_NAME
 from forecaster.scoring.report import BASE_RATE_NAME, CONSTANT_NAME, MARKET_NAME, ScoringOptions
@@ -40,6 +41,8 @@ def evaluate(
     Each question is forecast (in a forecast-events subflow) as of its own `forecast_date`, unless `run_id`
     names an earlier run whose stored forecasts are scored instead. The scores table is stored under the run's id.
     """
+    # Parameters come from the UI and the API too: a bad one fails the run here, before anything runs or loads.
+    check_evaluate_parameters(questions_file, agents, run_id, learned_split, n_folds, n_resamples)
     settings = bootstrap(config_file)
     logger = get_run_logger()
 

@@ -15,6 +15,7 @@ from forecaster.events.agents import AgentForecast, ForecastFailure, first_model
 from forecaster.events.questions import Question
 from forecaster.events.rendering import failure_records, passage_records, summary
 from forecaster.events.store import QuestionResult
+from forecaster.flow_parameters import check_forecast_parameters
 from forecaster.llm.pool import model_pool
 from forecaster.retrieval import SourceAvailability
 from forecaster.runtime import bootstrap
@@ -58,6 +59,8 @@ def forecast_events(
     they stood then. `resume` (a run id) takes that ended run up again: the questions it stored are skipped,
     the rest forecast into it; Prefect's retry of a flow run resumes that flow run's run the same way.
     """
+    # Parameters come from the UI and the API too: a bad one fails the run here, before anything runs or loads.
+    check_forecast_parameters(questions_file, questions, agents, ensemble_method, as_of, today)
     settings = bootstrap(config_file)
     logger = get_run_logger()
     today = today or dt.date.today()

@@ -56,18 +56,18 @@ def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: 
                  method: str | None, as_of: str | None, resume: str | None = None) -> None:
     from forecaster.config_checks import check_settings
     from forecaster.events.agents import first_model
-    from forecaster.events.questions import load_questions
+    from forecaster.flow_parameters import check_forecast_parameters
 
     settings = common.settings()
     with common.clean_errors():
         check_settings(settings)
-        if questions_file:
-            load_questions(questions_file)  # fail fast with file:line, before anything runs or is written
+        day = _date(as_of)
+        # The flow's own checks, before an engine starts: file, line and field, or the parameter.
+        check_forecast_parameters(questions_file, inline, agents, method, day)
         if resume:  # a run that is not there fails before any model loads
             from forecaster.events.resume import require_stored_run
 
             require_stored_run(settings.database_path, resume)
-        day = _date(as_of)
         model = first_model(settings, agents)
     common.warm_up_locally(settings, model)
     from flows.events import forecast_events
