@@ -28,7 +28,7 @@ from forecaster.scoring.report import ForecastRow, ScoreRow, ScoringOptions
 from forecaster.scoring.scores_store import save_scores
 from forecaster.scoring.summary import ScoringSummary, summarise
 from forecaster.settings import Settings
-from forecaster.names import artifact_key
+from forecaster.names import artifact_key, file_stem
 
 DB_TASK = dict(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1)
 
@@ -82,7 +82,7 @@ def store_scores_task(settings: Settings, evaluation_id: str, table: Sequence[Sc
 def plots_task(settings: Settings, evaluation_id: str, rows: Sequence[ForecastRow], market: Mapping[str, float],
                names: Sequence[str], base_rate: str) -> PlotPaths:
     """Calibration and Brier-over-time PNGs under plots/evaluations/, also as markdown artifacts."""
-    paths = write_plots(rows, evaluations_dir(settings), market, names, base_rate, prefix=f"{evaluation_id}-")
+    paths = write_plots(rows, evaluations_dir(settings), market, names, base_rate, prefix=f"{file_stem(evaluation_id)}-")
     for kind, path in (("calibration", paths.calibration), ("brier-over-time", paths.brier_over_time)):
         create_markdown_artifact(key=artifact_key(f"evaluation-{kind}", evaluation_id),
                                  markdown=image_markdown(path, f"{kind} of {evaluation_id}"),
