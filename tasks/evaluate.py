@@ -82,7 +82,8 @@ def store_scores_task(settings: Settings, evaluation_id: str, table: Sequence[Sc
 def plots_task(settings: Settings, evaluation_id: str, rows: Sequence[ForecastRow], market: Mapping[str, float],
                names: Sequence[str], base_rate: str) -> PlotPaths:
     """Calibration and Brier-over-time PNGs under plots/evaluations/, also as markdown artifacts."""
-    paths = write_plots(rows, evaluations_dir(settings), market, names, base_rate, prefix=f"{file_stem(evaluation_id)}-")
+    paths = write_plots(rows, evaluations_dir(settings), market, names, base_rate,
+                        prefix=f"{file_stem(evaluation_id)}-")
     for kind, path in (("calibration", paths.calibration), ("brier-over-time", paths.brier_over_time)):
         create_markdown_artifact(key=artifact_key(f"evaluation-{kind}", evaluation_id),
                                  markdown=image_markdown(path, f"{kind} of {evaluation_id}"),
