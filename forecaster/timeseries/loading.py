@@ -95,6 +95,8 @@ def frame_to_series(
     unit: str = "row",
 ) -> list[Series]:
     """Validate a long-format frame and split it into series (in order of first appearance)."""
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise InputError(f"horizon: must be a whole number >= 1, got {horizon!r}")  # a flow parameter too
     missing = [c for c in (columns.id, columns.timestamp, columns.target) if c not in frame.columns]
     if missing:
         raise InputError(

@@ -194,3 +194,10 @@ def test_a_table_file_that_is_not_sqlite_is_one_clear_error(tmp_path):
     path.write_text("not a database" * 100)
     with pytest.raises(InputError, match=r"x\.db: not a readable SQLite database"):
         load_series(path, horizon=2, table="series")
+
+
+@pytest.mark.parametrize("horizon", [0, -3, 2.5, True])
+def test_a_horizon_that_is_not_a_positive_whole_number_is_named(tmp_path, horizon):
+    path = write_csv(tmp_path / "x.csv", daily("a", [1, 2, 3, 4, 5]))
+    with pytest.raises(InputError, match=r"horizon: must be a whole number >= 1"):
+        load_series(path, horizon=horizon)
