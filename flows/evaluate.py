@@ -8,6 +8,7 @@ from prefect import flow, get_run_logger
 
 from flows.events import forecast_events
 from forecaster.errors import InputError
+from forecaster.events.agents import select_agents
 from forecaster.flow_parameters import check_evaluate_parameters
 from forecaster.runtime import bootstrap
 from forecaster.scoring.learned import WEIGHTED_NAME
@@ -44,6 +45,7 @@ def evaluate(
     # Parameters come from the UI and the API too: a bad one fails the run here, before anything runs or loads.
     check_evaluate_parameters(questions_file, agents, run_id, learned_split, n_folds, n_resamples)
     settings = bootstrap(config_file)
+    select_agents(settings, agents)  # an unknown agent fails here, before the file's outcomes are recorded
     logger = get_run_logger()
 
     questions = load_questions_task(questions_file, None)
