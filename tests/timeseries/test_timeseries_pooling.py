@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-# The session server of tests/chronos_vllm, reused (it serves this directory's `tiny_checkpoint`).
-from tests.chronos_server import SERVED_NAME
+# The session server (tests/conftest.py, shared with the plugin's tests) serves the session's `tiny_checkpoint`.
+from chronos2_vllm.testing import SERVED_NAME
 from forecaster.timeseries.backends import PoolingBackend, build_backend
 from forecaster.timeseries.loading import load_series
 from forecaster.timeseries.storage import read_forecasts

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from forecaster.chronos_vllm.postprocess import level_key, pack_outputs, unpack_output
-from forecaster.chronos_vllm.preprocess import ForecastPlan, build_plan, group_by_schema
-from forecaster.chronos_vllm.processor import PendingPlans
-from forecaster.chronos_vllm.protocol import ForecastRequestError, parse_request
+from chronos2_vllm.postprocess import level_key, pack_outputs, unpack_output
+from chronos2_vllm.preprocess import ForecastPlan, build_plan, group_by_schema
+from chronos2_vllm.processor import PendingPlans
+from chronos2_vllm.protocol import ForecastRequestError, parse_request
 
 TARGET = [1.0, 2.0, 3.0, 4.0, 5.0]
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .conftest import random_walk
+from chronos2_vllm.testing import random_walk
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from forecaster.chronos_vllm.preprocess import ForecastPlan
+from chronos2_vllm.preprocess import ForecastPlan
 
 # The model's output row per prompt: [rows, horizon, rows × quantiles × horizon values…, NaN padding].
 HEADER = 2

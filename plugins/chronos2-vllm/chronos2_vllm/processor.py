@@ -11,10 +11,10 @@ from vllm.config import VllmConfig
 from vllm.outputs import PoolingRequestOutput
 from vllm.plugins.io_processors.interface import IOProcessor
 
-from forecaster.chronos_vllm.multimodal import MODALITY, PROMPT_TOKEN_IDS
-from forecaster.chronos_vllm.postprocess import build_predictions
-from forecaster.chronos_vllm.preprocess import ForecastPlan, build_plan
-from forecaster.chronos_vllm.protocol import ForecastRequest, ForecastRequestError, parse_request
+from chronos2_vllm.multimodal import MODALITY, PROMPT_TOKEN_IDS
+from chronos2_vllm.postprocess import build_predictions
+from chronos2_vllm.preprocess import ForecastPlan, build_plan
+from chronos2_vllm.protocol import ForecastRequest, ForecastRequestError, parse_request
 
 # Plans wait here between pre_process and post_process; a request that fails in between never collects
 # its plan, so the oldest are dropped beyond this many.

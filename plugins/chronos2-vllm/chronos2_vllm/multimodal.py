@@ -20,7 +20,7 @@ from vllm.multimodal.processing import (
     TimingContext,
 )
 
-from forecaster.chronos_vllm.preprocess import FIELDS
+from chronos2_vllm.preprocess import FIELDS
 
 # vLLM only routes its built-in modality names; "image" carries our tensors (as vLLM's Terratorch model does).
 MODALITY = "image"

@@ -14,12 +14,12 @@ from vllm.model_executor.models.interfaces import IsAttentionFree, SupportsMulti
 from vllm.model_executor.models.interfaces_base import attn_type
 from vllm.multimodal import MULTIMODAL_REGISTRY
 
-from forecaster.chronos_vllm.multimodal import (
+from chronos2_vllm.multimodal import (
     Chronos2DummyInputsBuilder,
     Chronos2MultiModalProcessor,
     Chronos2ProcessingInfo,
 )
-from forecaster.chronos_vllm.postprocess import pack_outputs
+from chronos2_vllm.postprocess import pack_outputs
 
 # Chronos2Pipeline.predict's default for horizons beyond one forward pass.
 UNROLLED_QUANTILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]

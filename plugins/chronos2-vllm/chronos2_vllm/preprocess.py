@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from forecaster.chronos_vllm.protocol import ForecastInput, ForecastRequest, covariate_kind
+from chronos2_vllm.protocol import ForecastInput, ForecastRequest, covariate_kind
 
 # The tensors one prompt carries to the model (see multimodal.FIELDS).
 FIELDS = ("context", "group_ids", "future_covariates", "prediction_length")

@@ -6,8 +6,8 @@ Importing this package stays light (no vllm or torch); the entry points import t
 from __future__ import annotations
 
 ARCHITECTURE = "Chronos2Model"
-MODEL_CLASS = "forecaster.chronos_vllm.model:Chronos2ForForecasting"
-IO_PROCESSOR_CLASS = "forecaster.chronos_vllm.processor.Chronos2IOProcessor"
+MODEL_CLASS = "chronos2_vllm.model:Chronos2ForForecasting"
+IO_PROCESSOR_CLASS = "chronos2_vllm.processor.Chronos2IOProcessor"
 IO_PROCESSOR_NAME = "chronos2"
 
 

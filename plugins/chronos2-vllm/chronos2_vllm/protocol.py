@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from typing import Any, Literal, Union
 
-import pandas as pd
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -23,6 +22,7 @@ MAX_PREDICTION_LENGTH = 1024
 MIN_OBSERVATIONS = 5
 # Rows (targets + covariates) the model sees at once: the scheduler cannot see series sizes, so memory is capped here.
 MAX_BATCH_SIZE = 1024
+DEFAULT_BATCH_SIZE = 256
 MAX_VARIATES = 1024
 MAX_QUANTILE_LEVELS = 99
 DEFAULT_QUANTILE_LEVELS = (0.1, 0.5, 0.9)
@@ -96,6 +96,8 @@ class ForecastInput(BaseModel):
     @classmethod
     def _start_is_timestamp(cls, start: str | None) -> str | None:
         if start is not None:
+            import pandas as pd  # here, so that the limits above import without pandas
+
             try:
                 stamp = pd.Timestamp(start)
             except (ValueError, TypeError, OverflowError) as exc:
@@ -157,7 +159,7 @@ class ForecastParameters(BaseModel):
         default_factory=lambda: list(DEFAULT_QUANTILE_LEVELS), min_length=1, max_length=MAX_QUANTILE_LEVELS
     )
     freq: StrictStr | None = None
-    batch_size: StrictInt = Field(256, ge=1, le=MAX_BATCH_SIZE)
+    batch_size: StrictInt = Field(DEFAULT_BATCH_SIZE, ge=1, le=MAX_BATCH_SIZE)
     cross_learning: StrictBool = False
 
     @field_validator("quantile_levels")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from chronos2_vllm.testing import SERVED_NAME, Pooling
 from forecaster.timeseries.pooling_client import (
     ChronosPoolingClient,
     ForecastInput,
@@ -11,9 +12,14 @@ from forecaster.timeseries.pooling_client import (
     PoolingRequestRejected,
     PoolingServerError,
 )
-from .conftest import SERVED_NAME
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pooling(pooling_server) -> Pooling:
+    """A strict `/pooling` caller, to compare the client with the raw response."""
+    return Pooling(pooling_server)
 
 
 @pytest.fixture(scope="module")
