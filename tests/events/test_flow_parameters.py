@@ -111,3 +111,14 @@ def test_a_bad_evaluate_parameter_fails_the_run_at_once_with_its_message_as_stat
     assert "run_id: must not contain a path separator" in state.message
     assert flow_run_task_count(state.state_details.flow_run_id) == 0
     assert not (data_dir / "forecaster.db").exists()
+
+
+@pytest.mark.slow
+def test_an_unknown_agent_fails_evaluate_before_the_file_outcomes_are_recorded(prefect_server, data_dir, tmp_path):
+    from flows.evaluate import evaluate
+
+    state = evaluate(questions_file=evaluation_file(tmp_path), agents=["nobody"], return_state=True)
+    assert state.is_failed()
+    assert "agents: unknown agent 'nobody'" in state.message
+    assert flow_run_task_count(state.state_details.flow_run_id) == 0
+    assert not (data_dir / "forecaster.db").exists()
