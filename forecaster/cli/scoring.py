@@ -25,6 +25,7 @@ def resolve(
     """Record how questions resolved: `resolve ID yes|no [--date D]` or `resolve --file F`."""
     from forecaster.db import open_database
     from forecaster.resolutions import Resolution, parse_date, parse_outcome, read_resolutions_file
+    from forecaster.names import id_problem
     from forecaster.resolutions_store import save
 
     settings = common.settings()
@@ -40,8 +41,9 @@ def resolve(
             return
         if question_id is None or outcome is None:
             raise InputError("give QUESTION_ID and OUTCOME (yes or no), or --file F")
-        if not question_id.strip():
-            raise InputError("QUESTION_ID must be non-empty text")
+        problem = id_problem(question_id.strip())
+        if problem:  # the rule every door applies to ids
+            raise InputError(f"QUESTION_ID {problem}")
         try:
             value = parse_outcome(outcome)
         except ValueError as exc:

@@ -96,3 +96,11 @@ def test_nothing_to_resolve_is_refused(run):
     result = run()
     assert result.exit_code == 2
     assert "give QUESTION_ID and OUTCOME" in result.output
+
+
+@pytest.mark.parametrize("question_id, problem", [(" ", "must not be empty"), ("../x", "must not contain a path")])
+def test_a_question_id_outside_the_id_rule_is_refused_and_nothing_is_stored(run, question_id, problem):
+    result = run(question_id, "yes")
+    assert result.exit_code == 2
+    assert f"QUESTION_ID {problem}" in result.output
+    assert resolutions_stored(run.db) == 0
