@@ -5,7 +5,8 @@ from __future__ import annotations
 from prefect import flow
 
 from forecaster import progress
-from forecaster.settings import TimeSeriesSettings, load_settings
+from forecaster.runtime import bootstrap
+from forecaster.settings import TimeSeriesSettings
 from forecaster.timeseries.storage import ModelForecast, RunRecord
 from tasks.timeseries import (
     backtest_report_task,
@@ -18,15 +19,9 @@ from tasks.timeseries import (
 )
 
 
-def _resolve(
-    settings: TimeSeriesSettings | None, database_path: str | None, plots_dir: str | None
-) -> tuple[TimeSeriesSettings, str, str]:
-    # Deployments may leave these out: the project's configuration (TOML + environment) fills them in.
-    if settings is not None and database_path is not None and plots_dir is not None:
-        return settings, database_path, plots_dir
-    full = load_settings()
-    return (settings or full.timeseries, database_path or str(full.database_path),
-            plots_dir or str(full.plots_dir))
+def _timeseries(settings: TimeSeriesSettings, server_url: str | None) -> TimeSeriesSettings:
+    # A run may name its own /pooling server; everything else comes from the configuration.
+    return settings.model_copy(update={"server_url": server_url}) if server_url else settings
 
 
 def _model_name(settings: TimeSeriesSettings) -> str:
@@ -38,15 +33,15 @@ def _model_name(settings: TimeSeriesSettings) -> str:
 @flow(name="timeseries-forecast")
 def forecast_series_flow(
     source: str,
-    settings: TimeSeriesSettings | None = None,
-    database_path: str | None = None,
-    plots_dir: str | None = None,
     horizon: int | None = None,
     quantile_levels: list[float] | None = None,
     table: str | None = None,
+    server_url: str | None = None,
+    config_file: str | None = None,
 ) -> dict:
     """Load and validate the series, forecast them, store the quantiles and plot a fan chart per series."""
-    settings, database_path, plots_dir = _resolve(settings, database_path, plots_dir)
+    full = bootstrap(config_file)
+    settings = _timeseries(full.timeseries, server_url)
     horizon = horizon or settings.prediction_length
     levels = quantile_levels or settings.quantile_levels
     series = load_series_task(source, table, horizon, settings)
@@ -56,24 +51,25 @@ def forecast_series_flow(
     progress.advance(len(series))
     run = RunRecord(kind="forecast", source=_source_name(source, table), backend=backend.name,
                     model=_model_name(settings), horizon=horizon, quantile_levels=levels, n_series=len(series))
-    run_id = store_task(database_path, run, [ModelForecast("Chronos-2", 0, f) for f in forecasts])
-    plots = fan_charts_task(series, forecasts, plots_dir, run_id)
-    return {"run_id": run_id, "n_series": len(series), "backend": backend.name, "plots": plots}
+    run_id = store_task(str(full.database_path), run, [ModelForecast("Chronos-2", 0, f) for f in forecasts])
+    plots = fan_charts_task(series, forecasts, str(full.plots_dir), run_id)
+    return {"run_id": run_id, "n_series": len(series), "backend": backend.name, "plots": plots,
+            "database_path": str(full.database_path)}
 
 
 @flow(name="timeseries-backtest")
 def backtest_flow(
-    settings: TimeSeriesSettings | None = None,
-    database_path: str | None = None,
-    plots_dir: str | None = None,
     source: str | None = None,
     horizon: int | None = None,
     quantile_levels: list[float] | None = None,
     windows: int | None = None,
     table: str | None = None,
+    server_url: str | None = None,
+    config_file: str | None = None,
 ) -> dict:
     """Hold out the last horizon (or rolling windows), score Chronos-2 against the baselines, store and plot."""
-    settings, database_path, plots_dir = _resolve(settings, database_path, plots_dir)
+    full = bootstrap(config_file)
+    settings = _timeseries(full.timeseries, server_url)
     horizon = horizon or settings.prediction_length
     levels = quantile_levels or settings.quantile_levels
     windows = windows or settings.backtest_windows
@@ -85,9 +81,10 @@ def backtest_flow(
     run = RunRecord(kind="backtest", source=_source_name(source, table), backend=backend.name,
                     model=_model_name(settings), horizon=horizon, quantile_levels=levels,
                     n_series=len(series), windows=windows)
-    run_id = store_task(database_path, run, result.forecasts, result.metrics)
-    report = backtest_report_task(series, result, plots_dir, run_id)
-    return {"run_id": run_id, "backend": backend.name, "summary": result.summary().to_dict("records"), **report}
+    run_id = store_task(str(full.database_path), run, result.forecasts, result.metrics)
+    report = backtest_report_task(series, result, str(full.plots_dir), run_id)
+    return {"run_id": run_id, "backend": backend.name, "summary": result.summary().to_dict("records"),
+            "database_path": str(full.database_path), **report}
 
 
 def _source_name(source: str | None, table: str | None) -> str:

@@ -28,6 +28,11 @@ def settings() -> Settings:
     return loaded
 
 
+def config_file_parameter() -> str | None:
+    """The --config file as a flow parameter (a plain string; None for the default configuration)."""
+    return str(CONFIG_FILE) if CONFIG_FILE else None
+
+
 def warm_up_locally(settings: Settings, model_key: str | None) -> None:
     """Start the first engine now, while the temporary Prefect server starts and the flow sets up.
 

@@ -42,7 +42,7 @@ def evaluate(
     with common.model_work():
         result = evaluate_flow(
             questions_file=str(questions), agents=agent, run_id=run, learned_split=split, n_folds=folds,
-            n_resamples=resamples, config_file=str(common.CONFIG_FILE) if common.CONFIG_FILE else None)
+            n_resamples=resamples, config_file=common.config_file_parameter())
     typer.echo(result["text"])
     if result["unresolved"]:
         typer.echo(f"\n{len(result['unresolved'])} question(s) without a recorded outcome were not evaluated")

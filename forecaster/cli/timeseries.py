@@ -10,7 +10,6 @@ from chronos2_vllm.protocol import MAX_PREDICTION_LENGTH
 
 from forecaster.cli import common
 from forecaster.errors import InputError
-from forecaster.settings import Settings
 
 
 def parse_quantiles(text: str | None) -> list[float] | None:
@@ -24,11 +23,6 @@ def parse_quantiles(text: str | None) -> list[float] | None:
     if not levels or any(not 0 < q < 1 for q in levels):
         raise InputError(f"--quantiles: every level must lie strictly between 0 and 1 (got {text!r})")
     return sorted(set(levels))
-
-
-def _timeseries_settings(settings: Settings, server_url: str | None):
-    ts = settings.timeseries
-    return ts.model_copy(update={"server_url": server_url}) if server_url else ts
 
 
 QUANTILES = typer.Option(None, "--quantiles", "-q", help="Comma-separated levels, e.g. 0.1,0.5,0.9.")
@@ -53,8 +47,8 @@ def forecast_series(
         from flows.timeseries import forecast_series_flow
 
         result = forecast_series_flow(
-            str(file), _timeseries_settings(settings, server_url), str(settings.database_path),
-            str(settings.plots_dir), horizon=horizon, quantile_levels=parse_quantiles(quantiles), table=table,
+            str(file), horizon=horizon, quantile_levels=parse_quantiles(quantiles), table=table,
+            server_url=server_url, config_file=common.config_file_parameter(),
         )
     typer.echo(f"run {result['run_id']}: {result['n_series']} series forecast ({result['backend']}), "
                f"stored in {settings.database_path}")
@@ -80,9 +74,8 @@ def backtest(
         from flows.timeseries import backtest_flow
 
         result = backtest_flow(
-            _timeseries_settings(settings, server_url), str(settings.database_path), str(settings.plots_dir),
             source=str(file) if file else None, horizon=horizon, quantile_levels=parse_quantiles(quantiles),
-            windows=windows, table=table,
+            windows=windows, table=table, server_url=server_url, config_file=common.config_file_parameter(),
         )
     typer.echo(result["table"])
     typer.echo(f"run {result['run_id']} ({result['backend']}), stored in {settings.database_path}")

@@ -13,6 +13,7 @@ from forecaster.errors import InputError
 from forecaster.timeseries.storage import read_forecasts, read_metrics
 from tests.images import differ, size
 
+from .conftest import write_config
 from .known_scores import BASELINE_MAPE_1960
 
 pytestmark = pytest.mark.slow
@@ -62,15 +63,16 @@ def test_forecast_flow_publishes_the_fan_chart_as_an_artifact_of_its_run(forecas
     assert "data:image/png;base64," in artifact.data
 
 
-def test_a_bad_file_fails_the_flow_with_the_rule_and_writes_nothing(prefect_server, ts_settings, tmp_path):
+def test_a_bad_file_fails_the_flow_with_the_rule_and_writes_nothing(prefect_server, tiny_checkpoint, tmp_path):
     from flows.timeseries import forecast_series_flow
 
     bad = tmp_path / "bad.csv"
     bad.write_text("id,timestamp,target\n" + "".join(f"a,2024-01-0{d},{d}\n" for d in (1, 2, 2, 3, 4, 5)))
+    config = write_config(tmp_path / "run", tiny_checkpoint)
     with pytest.raises(InputError, match=r"series 'a': duplicate timestamp"):
-        forecast_series_flow(str(bad), ts_settings, str(tmp_path / "f.db"), str(tmp_path / "plots"), horizon=3)
-    assert not (tmp_path / "f.db").exists()
-    assert not (tmp_path / "plots").exists()
+        forecast_series_flow(str(bad), horizon=3, config_file=config)
+    assert not (tmp_path / "run" / "forecaster.db").exists()
+    assert not any((tmp_path / "run" / "plots").glob("*.png"))
 
 
 def test_backtest_flow_reproduces_the_baselines_mape_on_1960(backtest_run):
@@ -110,7 +112,7 @@ def test_a_flow_given_no_settings_reads_the_project_configuration(
     assert result["plots"][0].startswith(str(tmp_path / "plots"))
 
 
-def test_forecast_flow_takes_several_series_with_known_future_covariates(prefect_server, ts_settings, tmp_path):
+def test_forecast_flow_takes_several_series_with_known_future_covariates(prefect_server, tiny_checkpoint, tmp_path):
     from flows.timeseries import forecast_series_flow
 
     lines = ["id,timestamp,target,promo"]
@@ -119,9 +121,9 @@ def test_forecast_flow_takes_several_series_with_known_future_covariates(prefect
             target = "" if day > 24 else scale + day  # the last 4 days are the horizon
             lines.append(f"{sid},2024-02-{day:02d},{target},{day % 2}")
     (tmp_path / "shops.csv").write_text("\n".join(lines) + "\n")
-    result = forecast_series_flow(str(tmp_path / "shops.csv"), ts_settings, str(tmp_path / "f.db"),
-                                  str(tmp_path / "plots"), horizon=4, quantile_levels=[0.1, 0.5, 0.9])
-    rows = read_forecasts(tmp_path / "f.db", result["run_id"])
+    result = forecast_series_flow(str(tmp_path / "shops.csv"), horizon=4, quantile_levels=[0.1, 0.5, 0.9],
+                                  config_file=write_config(tmp_path / "run", tiny_checkpoint))
+    rows = read_forecasts(tmp_path / "run" / "forecaster.db", result["run_id"])
     assert rows.groupby("series_id").size().to_dict() == {"north": 12, "south/east": 12}
     assert sorted(rows["timestamp"].unique())[0] == "2024-02-25T00:00:00"
     # One chart per series; a "/" in an id cannot reach the file system.

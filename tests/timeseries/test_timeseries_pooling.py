@@ -11,12 +11,20 @@ from forecaster.timeseries.backends import PoolingBackend, build_backend
 from forecaster.timeseries.loading import load_series
 from forecaster.timeseries.storage import read_forecasts
 
+from .conftest import write_config
+
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def pooling_settings(ts_settings, pooling_server):  # noqa: F811
     return ts_settings.model_copy(update={"server_url": pooling_server, "server_model": SERVED_NAME})
+
+
+@pytest.fixture
+def pooling_config(tiny_checkpoint, pooling_server, tmp_path) -> str:
+    """A config file naming the session's /pooling server (its own database and plots under tmp_path)."""
+    return write_config(tmp_path, tiny_checkpoint, server_url=pooling_server, server_model=SERVED_NAME)
 
 
 def test_a_server_url_selects_the_pooling_backend(pooling_settings):
@@ -32,26 +40,23 @@ def test_pooling_and_in_process_forecasts_agree(pooling_settings, ts_settings, d
 
 
 def test_forecast_flow_through_the_server_stores_the_in_process_rows(
-    prefect_server, pooling_settings, forecast_run, demo_csv, tmp_path
+    prefect_server, pooling_config, forecast_run, demo_csv
 ):
     from flows.timeseries import forecast_series_flow
 
-    result = forecast_series_flow(str(demo_csv), pooling_settings, str(tmp_path / "f.db"), str(tmp_path / "plots"),
-                                  horizon=12, quantile_levels=[0.1, 0.5, 0.9])
+    result = forecast_series_flow(str(demo_csv), horizon=12, quantile_levels=[0.1, 0.5, 0.9],
+                                  config_file=pooling_config)
     assert result["backend"] == "pooling"
-    remote = read_forecasts(tmp_path / "f.db", result["run_id"])
+    remote = read_forecasts(result["database_path"], result["run_id"])
     local = read_forecasts(forecast_run["database_path"], forecast_run["run_id"])
     assert list(remote["timestamp"]) == list(local["timestamp"])
     np.testing.assert_allclose(remote["value"], local["value"], rtol=1e-6)
 
 
-def test_backtest_flow_through_the_server_scores_like_in_process(
-    prefect_server, pooling_settings, backtest_run, tmp_path
-):
+def test_backtest_flow_through_the_server_scores_like_in_process(prefect_server, pooling_config, backtest_run):
     from flows.timeseries import backtest_flow
 
-    result = backtest_flow(pooling_settings, str(tmp_path / "b.db"), str(tmp_path / "plots"), horizon=12,
-                           quantile_levels=[0.1, 0.5, 0.9], windows=1)
+    result = backtest_flow(horizon=12, quantile_levels=[0.1, 0.5, 0.9], windows=1, config_file=pooling_config)
     remote = {row["model"]: row["mape"] for row in result["summary"]}
     local = {row["model"]: row["mape"] for row in backtest_run["summary"]}
     assert remote == pytest.approx(local, rel=1e-6)
