@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
@@ -16,10 +17,13 @@ from pydantic_settings import (
 )
 
 from chronos2_vllm.protocol import DEFAULT_BATCH_SIZE, MAX_PREDICTION_LENGTH
+from forecaster.errors import ConfigError
+from forecaster.input_files import read_input_text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config" / "forecaster.toml"
 CONFIG_ENV = "FORECASTER_CONFIG"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _explicit_config: ContextVar[tuple[Path, ...]] = ContextVar("explicit_config", default=())
 
 
@@ -145,6 +149,13 @@ class TimeSeriesSettings(BaseModel):
     season_length: int | None = Field(None, ge=1)
     backtest_windows: int = Field(1, ge=1)
 
+    @field_validator("quantile_levels")
+    @classmethod
+    def _levels_between_0_and_1(cls, levels: list[float]) -> list[float]:
+        if not levels or not all(0 < q < 1 for q in levels):
+            raise ValueError("must be one or more levels strictly between 0 and 1")
+        return levels
+
 
 class ServerSettings(BaseModel):
     """A running vLLM OpenAI-compatible server that scores instead of an in-process engine."""
@@ -202,6 +213,15 @@ class Settings(BaseSettings):
     log_file: Path | None = Field(None, validation_alias=AliasChoices("log_file", "FORECASTER_LOG_FILE", "LOG_FILE"))
     log_level: str = Field("INFO", validation_alias=AliasChoices("log_level", "FORECASTER_LOG_LEVEL", "LOG_LEVEL"))
 
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, level: str) -> str:
+        # Checked here: logging would otherwise raise on it mid-start, after folders and handlers are made.
+        name = level.strip().upper()
+        if name not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return name
+
     hf_token: SecretStr | None = Field(None, validation_alias=AliasChoices("hf_token", "FORECASTER_HF_TOKEN", "HF_TOKEN"))
     aws_access_key_id: SecretStr | None = Field(None, validation_alias=AliasChoices("aws_access_key_id", "FORECASTER_AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"))
     aws_secret_access_key: SecretStr | None = Field(None, validation_alias=AliasChoices("aws_secret_access_key", "FORECASTER_AWS_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY"))
@@ -251,9 +271,23 @@ def config_files() -> list[Path]:
 def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
     """Build the settings from the TOML files, the environment and explicit overrides."""
     if config_file is not None and not Path(config_file).is_file():
-        raise FileNotFoundError(f"config file not found: {config_file}")
+        raise ConfigError(f"--config: config file not found: {config_file}")
     token = _explicit_config.set((Path(config_file),) if config_file else ())
     try:
+        _check_config_files(config_files())
         return Settings(**overrides)
     finally:
         _explicit_config.reset(token)
+
+
+def _check_config_files(files: list[Path]) -> None:
+    """Each TOML file readable, UTF-8 and valid TOML, or one error naming it (not a parser's traceback)."""
+    for path in files:
+        if path == DEFAULT_CONFIG_FILE and not path.exists():
+            continue  # an installed package may have no default file: the built-in defaults apply
+        if not path.is_file():
+            raise ConfigError(f"{CONFIG_ENV}: config file not found: {path}")
+        try:
+            tomllib.loads(read_input_text(path, "config file"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
