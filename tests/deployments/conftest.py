@@ -17,28 +17,28 @@ import pytest
 
 from forecaster.settings import PROJECT_ROOT, load_settings
 from tests.deployments.servers import (
-    API_KEY, BIN, BUCKET, DEMO_MODEL, S3_CREDENTIALS, SERVED_NAME, S3Model, VLLMServer, base_env,
+    API_KEY, BIN, BUCKET, DEMO_MODEL, HF_TOKEN, S3_CREDENTIALS, SERVED_NAME, PrefectServer, S3Model,
+    VLLMServer, base_env,
 )
 from tests.processes import free_port, start, stop, tail, wait_until
 
 
 @pytest.fixture(scope="package")
-def prefect_api(tmp_path_factory) -> Iterator[str]:
-    """A real `prefect server start` on 127.0.0.1 with its own home; yields its API URL."""
-    home = tmp_path_factory.mktemp("prefect-server")
-    port = free_port()
-    env = base_env(home)
-    # The scheduler normally wakes every 60 s; scheduled runs should appear within the test's patience.
-    env["PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS"] = "5"
-    log = home / "server.log"
-    proc = start([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)], env, log)
-    url = f"http://127.0.0.1:{port}/api"
+def prefect_service(tmp_path_factory) -> Iterator[PrefectServer]:
+    """A real `prefect server start` on 127.0.0.1 with its own home (a test may restart it: same port, same
+    database)."""
+    server = PrefectServer(tmp_path_factory.mktemp("prefect-server"))
+    server.start()
     try:
-        wait_until(lambda: httpx.get(f"{url}/health", timeout=5).status_code == 200, 300, "prefect server",
-                   proc, log)
-        yield url
+        yield server.ready()
     finally:
-        stop(proc)
+        server.kill()
+
+
+@pytest.fixture(scope="package")
+def prefect_api(prefect_service) -> str:
+    """The test server's API URL."""
+    return prefect_service.url
 
 
 @pytest.fixture(scope="package")
@@ -127,7 +127,8 @@ def worker_data(tmp_path_factory) -> Path:
 @pytest.fixture(scope="package")
 def worker(deployed, client_env, vllm_server, worker_data, tmp_path_factory) -> Iterator[subprocess.Popen]:
     """`forecaster worker` on the gpu pool, its flows scoring on the vLLM server (server mode)."""
-    env = {**client_env,
+    env = {**client_env, **S3_CREDENTIALS,
+           "HF_TOKEN": HF_TOKEN,  # never used here (the tokenizer is local): planted to be looked for
            "FORECASTER_DATA_DIR": str(worker_data),
            "FORECASTER_RETRIEVAL__ENABLED": "false",
            "FORECASTER_SERVER__BASE_URL": vllm_server.url,

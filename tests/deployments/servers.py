@@ -1,4 +1,4 @@
-"""The deployment tests' servers: the demo model in S3 and a vLLM OpenAI server (process helpers: tests/processes.py)."""
+"""The deployment tests' servers: Prefect, the demo model in S3, a vLLM OpenAI server (process helpers: tests/processes.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ BUCKET = "models"
 API_KEY = "test-key-7f3a9c1e"
 S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing-key-id", "AWS_SECRET_ACCESS_KEY": "testing-secret-key-51d2",
                   "AWS_DEFAULT_REGION": "us-east-1"}
+HF_TOKEN = "hf_testtoken0b6d2e9a4c"
+# Planted in the worker's environment; none may show up in Prefect's database, the store, logs, artifacts or plots.
+SECRETS = {"HF_TOKEN": HF_TOKEN, "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+           "server API key": API_KEY}
 
 
 def base_env(home: Path) -> dict[str, str]:
@@ -29,6 +33,41 @@ def base_env(home: Path) -> dict[str, str]:
                 "PREFECT_UI_ENABLED": "false", "PYTHONUNBUFFERED": "1"})
     env.pop("PREFECT_API_URL", None)
     return env
+
+
+class PrefectServer:
+    """`prefect server start` on 127.0.0.1 with its own home, where its SQLite database lives; restartable on the
+    same port and database."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api"
+        self.env = base_env(home)
+        # The scheduler normally wakes every 60 s; scheduled runs should appear within the tests' patience.
+        self.env["PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS"] = "5"
+        # Concurrency leases in files under the home, not in memory: a restarted server still knows who holds
+        # the GPU slot, so the holder's release frees it (a lease kept in memory is lost and its slot leaks).
+        self.env["PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE"] = "prefect.server.concurrency.lease_storage.filesystem"
+        self.log = home / "server.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.proc = start([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
+                          self.env, self.log)
+
+    def ready(self, timeout: float = 300) -> "PrefectServer":
+        wait_until(lambda: httpx.get(f"{self.url}/health", timeout=5).status_code == 200, timeout,
+                   "prefect server", self.proc, self.log)
+        return self
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            stop(self.proc, signal.SIGKILL)
+
+    def database_files(self) -> list[Path]:
+        """Its SQLite database with the write-ahead log and shared-memory files beside it."""
+        return sorted(self.home.glob("prefect.db*"))
 
 
 class S3Model:
