@@ -7,42 +7,16 @@ import time
 from typing import Any, Sequence
 
 from forecaster.llm.scorer import DEFAULT_BLOCK_SIZE, MAX_IDS_PER_REQUEST, NextTokenQuery
-from forecaster.model_prep import ensure_model
+from forecaster.llm.engine_options import as_kwargs, engine_options
 from forecaster.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-
 def engine_kwargs(settings: Settings, model_key: str) -> dict[str, Any]:
     """Keyword arguments for ``vllm.LLM`` from the settings (the model converted first if needed)."""
-    spec = settings.models[model_key]
-    v = settings.vllm
-    kwargs: dict[str, Any] = dict(
-        model=ensure_model(spec),
-        tensor_parallel_size=v.tensor_parallel_size,
-        pipeline_parallel_size=v.pipeline_parallel_size,
-        distributed_executor_backend=v.distributed_executor_backend,
-        gpu_memory_utilization=v.gpu_memory_utilization,
-        dtype=v.dtype,
-        enforce_eager=v.enforce_eager,
-        enable_prefix_caching=v.enable_prefix_caching,
-        load_format=v.load_format,
-        seed=v.seed,
-        # Our own console shows the run's progress; vLLM's loading bar would tear it.
-        use_tqdm_on_load=False,
-    )
-    optional = {
-        "tokenizer": spec.tokenizer,
-        "max_model_len": v.max_model_len,
-        "block_size": v.block_size,
-        "max_num_seqs": v.max_num_seqs,
-        "model_loader_extra_config": v.model_loader_extra_config or None,
-        # vLLM 0.32 replaced swap space with CPU offloading of the KV cache (GiB).
-        "kv_offloading_size": v.swap_space_gb or None,
-    }
-    kwargs.update({k: val for k, val in optional.items() if val is not None})
-    return kwargs
+    # Our own console shows the run's progress; vLLM's loading bar would tear it.
+    return {**as_kwargs(engine_options(settings, model_key)), "use_tqdm_on_load": False}
 
 
 class VLLMScorer:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import Mapping
 
 from chronos2_vllm.serve import SERVER_MODULE  # vLLM's server module, named once for every server we start
 
-from forecaster.model_prep import ensure_model
+from forecaster.llm.engine_options import as_flags, engine_options
 from forecaster.settings import Settings
 
 # The streamer's S3 client otherwise drops slow connections after 1 s ("File access error").
@@ -18,27 +17,9 @@ S3_DEFAULTS = {"RUNAI_STREAMER_S3_REQUEST_TIMEOUT_MS": "30000"}
 
 def server_args(settings: Settings, model_key: str, host: str = "127.0.0.1", port: int = 8000) -> list[str]:
     """argv for a server of one configured model, with the [vllm] engine settings and the served name."""
-    spec = settings.models[model_key]
-    v = settings.vllm
     served = settings.server.model if settings.server else model_key
-    args = [sys.executable, "-m", SERVER_MODULE, "--model", ensure_model(spec), "--served-model-name", served,
-            "--host", host, "--port", str(port), "--dtype", v.dtype,
-            "--tensor-parallel-size", str(v.tensor_parallel_size),
-            "--pipeline-parallel-size", str(v.pipeline_parallel_size),
-            "--distributed-executor-backend", v.distributed_executor_backend,
-            "--gpu-memory-utilization", str(v.gpu_memory_utilization),
-            "--load-format", v.load_format, "--seed", str(v.seed)]
-    flags = {"--enforce-eager": v.enforce_eager, "--enable-prefix-caching": v.enable_prefix_caching,
-             "--no-enable-prefix-caching": not v.enable_prefix_caching}
-    args += [flag for flag, on in flags.items() if on]
-    optional = {"--tokenizer": spec.tokenizer, "--max-model-len": v.max_model_len, "--block-size": v.block_size,
-                "--max-num-seqs": v.max_num_seqs,
-                "--model-loader-extra-config": json.dumps(v.model_loader_extra_config)
-                if v.model_loader_extra_config else None}
-    for flag, value in optional.items():
-        if value is not None:
-            args += [flag, str(value)]
-    return args
+    return [sys.executable, "-m", SERVER_MODULE, *as_flags(engine_options(settings, model_key)),
+            "--served-model-name", served, "--host", host, "--port", str(port)]
 
 
 def server_env(settings: Settings, base: Mapping[str, str] | None = None) -> dict[str, str]:
