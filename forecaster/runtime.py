@@ -26,16 +26,25 @@ def prepare_environment(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("VLLM_CACHE_ROOT", str(data / "cache" / "vllm"))
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    if settings.vllm.cpu_threads_bind:
-        os.environ.setdefault("VLLM_CPU_OMP_THREADS_BIND", settings.vllm.cpu_threads_bind)
-    if settings.vllm.cpu_kvcache_space_gb:
-        os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(settings.vllm.cpu_kvcache_space_gb))
+    for name, value in engine_environment(settings).items():
+        os.environ.setdefault(name, value)
     # The Run:ai streamer reads AWS_* from the environment; keys given as FORECASTER_AWS_* settings go there only.
     from forecaster.llm.server_command import aws_environment
 
     for name, value in aws_environment(settings, os.environ).items():
         os.environ.setdefault(name, value)
     make_folders(settings)
+
+
+def engine_environment(settings: Settings) -> dict[str, str]:
+    """What vLLM's CPU engines read from the environment, from the [vllm] settings: for this process's engines
+    and for the servers it starts (a value already set wins in both)."""
+    env = {}
+    if settings.vllm.cpu_threads_bind:
+        env["VLLM_CPU_OMP_THREADS_BIND"] = settings.vllm.cpu_threads_bind
+    if settings.vllm.cpu_kvcache_space_gb:
+        env["VLLM_CPU_KVCACHE_SPACE"] = str(settings.vllm.cpu_kvcache_space_gb)
+    return env
 
 
 def make_folders(settings: Settings) -> None:

@@ -9,6 +9,7 @@ from typing import Mapping
 from chronos2_vllm.serve import SERVER_MODULE  # vLLM's server module, named once for every server we start
 
 from forecaster.llm.engine_options import as_flags, engine_options
+from forecaster.runtime import engine_environment
 from forecaster.settings import Settings
 
 # The streamer's S3 client otherwise drops slow connections after 1 s ("File access error").
@@ -30,10 +31,8 @@ def server_env(settings: Settings, base: Mapping[str, str] | None = None) -> dic
     env.update(aws_environment(settings, env))
     if settings.hf_token:
         env.setdefault("HF_TOKEN", settings.hf_token.get_secret_value())
-    if settings.vllm.cpu_threads_bind:
-        env.setdefault("VLLM_CPU_OMP_THREADS_BIND", settings.vllm.cpu_threads_bind)
-    if settings.vllm.cpu_kvcache_space_gb:
-        env.setdefault("VLLM_CPU_KVCACHE_SPACE", str(settings.vllm.cpu_kvcache_space_gb))
+    for name, value in engine_environment(settings).items():
+        env.setdefault(name, value)
     return env
 
 
