@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 
 import pytest
 
 from flows.events import forecast_events
 from tests import images
+from forecaster.progress import LOGGER_NAME
 from forecaster.settings import load_settings
 from forecaster.events.store import ForecastStore
 
@@ -139,3 +141,26 @@ def test_logic_model_reasoning_is_read_by_the_agents_and_stored(prefect_server, 
     row = next(ForecastStore(settings.database_path).db.query("SELECT prompt, reasoning FROM agent_forecasts"))
     assert row["reasoning"]
     assert row["reasoning"] in row["prompt"]
+
+
+class Advances(logging.Handler):
+    """Collects how many forecasts each progress record reports done."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: list[int] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "progress_advance", None):
+            self.counts.append(record.progress_advance)
+
+
+def test_the_first_forecast_arrives_alone_then_the_rest_as_one_batch(prefect_server, pool, data_dir, settings):
+    questions = [*QUESTIONS, {"id": "q-snow", "question": "Will it snow in Rome on 2027-01-15?"}]
+    advances = Advances()
+    logging.getLogger(LOGGER_NAME).addHandler(advances)
+    try:
+        forecast_events(questions=questions, agents=[settings.agents[0].name], as_of=AS_OF, today=TODAY)
+    finally:
+        logging.getLogger(LOGGER_NAME).removeHandler(advances)
+    assert advances.counts == [1, 2]
