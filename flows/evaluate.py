@@ -12,7 +12,7 @@ from forecaster.events.agents import select_agents
 from forecaster.flow_parameters import check_evaluate_parameters
 from forecaster.runtime import bootstrap
 from forecaster.scoring.learned import WEIGHTED_NAME
-from forecaster.scoring.report import BASE_RATE_NAME, CONSTANT_NAME, MARKET_NAME, ScoringOptions
+from forecaster.scoring.scores import BASE_RATE_NAME, CONSTANT_NAME, MARKET_NAME, ScoringOptions
 from tasks.evaluate import (
     import_outcomes_task,
     market_task,

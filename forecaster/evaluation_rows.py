@@ -16,9 +16,9 @@ from forecaster.events.ensemble import METHODS, combine_with_settings
 from forecaster.errors import InputError
 from forecaster.events.questions import Question
 from forecaster.resolutions import Resolution
-from forecaster.resolutions_store import MARKET_PROBABILITIES, ensure_tables
+from forecaster.resolutions_store import load_market_probabilities
 from forecaster.scoring.learned import learned_ensemble_rows
-from forecaster.scoring.report import ForecastRow, Kind
+from forecaster.scoring.scores import ForecastRow, Kind
 from forecaster.settings import EnsembleSettings
 
 
@@ -80,15 +80,14 @@ def run_forecasts(db: sqlite_utils.Database, run_id: str) -> list[StoredForecast
 
 def market_as_of(db: sqlite_utils.Database, questions: Sequence[Question]) -> dict[str, float]:
     """Each question's latest recorded market probability on or before its forecast date."""
-    ensure_tables(db)
-    market = {}
+    by_day: dict[dt.date | None, list[str]] = {}
     for q in questions:
-        day = (q.forecast_date or dt.date.max).isoformat()
-        row = db.execute(
-            f"SELECT probability FROM {MARKET_PROBABILITIES} WHERE question_id = ? AND as_of <= ?"
-            " ORDER BY as_of DESC LIMIT 1", [q.id, day]).fetchone()
-        if row is not None:
-            market[q.id] = float(row[0])
+        by_day.setdefault(q.forecast_date, []).append(q.id)
+    market = {}
+    for day, ids in by_day.items():
+        # One read per forecast date; a question without one takes the latest probability.
+        known = load_market_probabilities(db, as_of=day)
+        market.update({qid: known[qid] for qid in ids if qid in known})
     return market
 
 

@@ -10,7 +10,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from forecaster.db import open_database
-from forecaster.evaluation_report import image_markdown, scores_markdown
+from forecaster.scoring.markdown import image_markdown, scores_markdown
 from forecaster.evaluation_rows import (
     ResolvedSet,
     StoredForecast,
@@ -24,7 +24,7 @@ from forecaster.events.questions import Question
 from forecaster.resolutions import Resolution
 from forecaster.resolutions_store import import_file, load_resolutions
 from forecaster.scoring.plots import PlotPaths, write_plots
-from forecaster.scoring.report import ForecastRow, ScoreRow, ScoringOptions
+from forecaster.scoring.scores import ForecastRow, ScoreRow, ScoringOptions
 from forecaster.scoring.scores_store import save_scores
 from forecaster.scoring.summary import ScoringSummary, summarise
 from forecaster.settings import Settings

@@ -1,7 +1,7 @@
 """Scoring resolved binary forecasts: proper scores, decompositions, intervals, baselines, recalibration."""
 
 from forecaster.scoring.metrics import LOG_EPS, brier_score, log_score
-from forecaster.scoring.report import ForecastRow, ScoreRow, ScoringOptions, render_table, score_table
+from forecaster.scoring.scores import ForecastRow, ScoreRow, ScoringOptions, render_table, score_table
 
 __all__ = [
     "LOG_EPS",

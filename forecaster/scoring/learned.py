@@ -23,7 +23,7 @@ from forecaster.scoring.evaluation import (
     out_of_fold_weighted_pool,
     time_ordered_splits,
 )
-from forecaster.scoring.report import ForecastRow, collect
+from forecaster.scoring.scores import ForecastRow, collect
 
 WEIGHTED_NAME = "score-weighted"
 

@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from forecaster.scoring.reliability import DEFAULT_BINS, reliability_bins
-from forecaster.scoring.report import ForecastRow, forecasts_by_name
+from forecaster.scoring.scores import ForecastRow, forecasts_by_name
 
 Series = tuple[np.ndarray, np.ndarray, list[date | None]]
 

@@ -8,7 +8,7 @@ from typing import Sequence
 import sqlite_utils
 
 from forecaster.scoring.bootstrap import Interval
-from forecaster.scoring.report import ScoreRow
+from forecaster.scoring.scores import ScoreRow
 
 SCORES = "scores"
 _COLUMNS = [

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from forecaster.scoring.plots import PlotPaths, write_plots
-from forecaster.scoring.report import ForecastRow, ScoreRow, ScoringOptions, render_table, score_table
+from forecaster.scoring.scores import ForecastRow, ScoreRow, ScoringOptions, render_table, score_table
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ def load_pipeline(model_path: str, device: str = "cpu") -> Any:
     return pipeline
 
 
-def ensure_model(settings: TimeSeriesSettings, logger: logging.Logger | logging.LoggerAdapter = log) -> str:
+def ensure_checkpoint(settings: TimeSeriesSettings, logger: logging.Logger | logging.LoggerAdapter = log) -> str:
     """The model path to load; a missing local folder gets a RANDOM tiny checkpoint (logged loudly)."""
     path = settings.model_path
     if _is_hub_id(path) or (Path(path) / "config.json").is_file():
@@ -159,5 +159,5 @@ def build_backend(
         )
         return PoolingBackend(client, batch_size=settings.batch_size, cross_learning=settings.cross_learning)
     return InProcessBackend(
-        ensure_model(settings, logger), settings.device, settings.batch_size, settings.cross_learning
+        ensure_checkpoint(settings, logger), settings.device, settings.batch_size, settings.cross_learning
     )

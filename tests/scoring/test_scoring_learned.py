@@ -8,7 +8,7 @@ import pytest
 from forecaster.errors import InputError
 from forecaster.scoring.learned import learned_ensemble_rows
 from forecaster.scoring.metrics import brier_score, logit, sigmoid
-from forecaster.scoring.report import ForecastRow
+from forecaster.scoring.scores import ForecastRow
 
 
 def synthetic_rows(n: int = 400, seed: int = 0, second: str = "noise") -> list[ForecastRow]:

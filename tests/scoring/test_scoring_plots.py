@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from forecaster.scoring.plots import cumulative_brier, write_plots
-from forecaster.scoring.report import ForecastRow
+from forecaster.scoring.scores import ForecastRow
 from tests.images import differ, size
 
 # figsize in inches x dpi 110 (forecaster/scoring/plots.py)

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from forecaster.db import open_database
-from forecaster.scoring.report import ForecastRow, ScoringOptions
+from forecaster.scoring.scores import ForecastRow, ScoringOptions
 from forecaster.scoring.scores_store import load_scores, save_scores
 from forecaster.scoring.summary import summarise
 from tests.shared_data import dev_records

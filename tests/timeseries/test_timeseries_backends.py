@@ -10,7 +10,7 @@ import pytest
 
 from forecaster.errors import ConfigError
 from forecaster.settings import TimeSeriesSettings
-from forecaster.timeseries.backends import InProcessBackend, build_backend, ensure_model, request_input
+from forecaster.timeseries.backends import InProcessBackend, build_backend, ensure_checkpoint, request_input
 from forecaster.timeseries.loading import frame_to_series, load_series
 
 
@@ -64,7 +64,7 @@ def test_pooling_request_inputs_are_plain_json(demo_csv):
 def test_a_missing_model_folder_gets_a_random_tiny_checkpoint_and_a_warning(tmp_path, caplog):
     path = tmp_path / "models" / "chronos-2-tiny"
     with caplog.at_level(logging.WARNING):
-        assert ensure_model(TimeSeriesSettings(model_path=str(path))) == str(path)
+        assert ensure_checkpoint(TimeSeriesSettings(model_path=str(path))) == str(path)
     assert (path / "config.json").is_file()
     assert "RANDOM tiny checkpoint" in caplog.text
 
@@ -72,4 +72,4 @@ def test_a_missing_model_folder_gets_a_random_tiny_checkpoint_and_a_warning(tmp_
 def test_a_missing_model_folder_is_an_error_when_building_is_off(tmp_path):
     settings = TimeSeriesSettings(model_path=str(tmp_path / "none"), build_random_if_missing=False)
     with pytest.raises(ConfigError, match="timeseries.model_path"):
-        ensure_model(settings)
+        ensure_checkpoint(settings)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
-from forecaster.evaluation_report import image_markdown, scores_markdown
-from forecaster.scoring.report import ForecastRow, ScoringOptions, score_table
+from forecaster.scoring.markdown import image_markdown, scores_markdown
+from forecaster.scoring.scores import ForecastRow, ScoringOptions, score_table
 
 
 def test_the_markdown_table_has_a_block_per_scope_and_a_line_per_forecaster():

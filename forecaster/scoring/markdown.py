@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import Sequence
 
-from forecaster.scoring.report import ScoreRow
+from forecaster.scoring.scores import ScoreRow
 
 
 def _num(x: float) -> str:

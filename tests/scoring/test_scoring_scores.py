@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from forecaster.errors import InputError
-from forecaster.scoring.report import ForecastRow, ScoringOptions, render_table, score_table
+from forecaster.scoring.scores import ForecastRow, ScoringOptions, render_table, score_table
 
 D = date(2024, 7, 28)
 QUESTIONS = [  # id, source, outcome
