@@ -10,7 +10,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from forecaster.db import open_database
-from forecaster.scoring.markdown import image_markdown, scores_markdown
+from forecaster.scoring.markdown import scores_markdown
 from forecaster.evaluation_rows import (
     ResolvedSet,
     StoredForecast,
@@ -29,6 +29,7 @@ from forecaster.scoring.scores_store import save_scores
 from forecaster.scoring.summary import ScoringSummary, summarise
 from forecaster.settings import Settings
 from forecaster.names import artifact_key, file_stem
+from tasks.artifacts import publish_png
 
 DB_TASK = dict(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1)
 
@@ -85,9 +86,8 @@ def plots_task(settings: Settings, evaluation_id: str, rows: Sequence[ForecastRo
     paths = write_plots(rows, evaluations_dir(settings), market, names, base_rate,
                         prefix=f"{file_stem(evaluation_id)}-")
     for kind, path in (("calibration", paths.calibration), ("brier-over-time", paths.brier_over_time)):
-        create_markdown_artifact(key=artifact_key(f"evaluation-{kind}", evaluation_id),
-                                 markdown=image_markdown(path, f"{kind} of {evaluation_id}"),
-                                 description=f"{kind.replace('-', ' ').capitalize()} of evaluation {evaluation_id}")
+        publish_png(path, artifact_key(f"evaluation-{kind}", evaluation_id), f"{kind} of {evaluation_id}",
+                    f"{kind.replace('-', ' ').capitalize()} of evaluation {evaluation_id}")
     return paths
 
 

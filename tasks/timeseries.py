@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Sequence
 
@@ -21,6 +20,7 @@ from forecaster.timeseries.demo import air_passengers
 from forecaster.timeseries.loading import columns_of, frame_to_series, load_series
 from forecaster.timeseries.series import Forecast, Series
 from forecaster.timeseries.storage import ModelForecast, RunRecord, store_run
+from tasks.artifacts import publish_pngs
 
 
 def _transient(task, task_run, state) -> bool:
@@ -91,7 +91,7 @@ def fan_charts_task(series: list[Series], forecasts: list[Forecast], plots_dir: 
                         Path(plots_dir) / f"forecast-{run_id[:8]}-{file_stem(f.series_id)}.png")
         for f in forecasts
     ]
-    _publish_images(paths, "ts-fan-charts", f"Fan charts of run {run_id}")
+    publish_pngs(paths, "ts-fan-charts", f"Fan charts of run {run_id}")
     return [str(p) for p in paths]
 
 
@@ -114,14 +114,5 @@ def backtest_report_task(
     table = bt.markdown_table(result.summary())
     create_markdown_artifact(key="ts-backtest-scores", markdown=f"## Backtest {run_id}\n\n{table}\n",
                              description="MASE, MAPE and weighted quantile loss per model")
-    _publish_images(paths, "ts-backtest-charts", f"Backtest charts of run {run_id}")
+    publish_pngs(paths, "ts-backtest-charts", f"Backtest charts of run {run_id}")
     return {"table": table, "plots": [str(p) for p in paths]}
-
-
-def _publish_images(paths: Sequence[Path], key: str, title: str) -> None:
-    # Artifacts hold markdown, not files: the PNGs travel inline as data URIs.
-    parts = [f"## {title}"]
-    for path in paths:
-        data = base64.b64encode(Path(path).read_bytes()).decode()
-        parts.append(f"**{Path(path).name}**\n\n![{Path(path).stem}](data:image/png;base64,{data})")
-    create_markdown_artifact(key=key, markdown="\n\n".join(parts), description=title)

@@ -1,10 +1,8 @@
-"""Renderings of an evaluation for Prefect artifacts: the scores table in markdown and PNGs as data URIs."""
+"""The scores table in markdown, for the evaluation's Prefect artifact (PNGs: tasks/artifacts.py)."""
 
 from __future__ import annotations
 
-import base64
 import math
-from pathlib import Path
 from typing import Sequence
 
 from forecaster.scoring.scores import ScoreRow
@@ -31,9 +29,3 @@ def scores_markdown(table: Sequence[ScoreRow], confidence: float = 0.95) -> str:
                  _num(row.brier_resolution), _num(row.brier_uncertainty)]
         blocks.append("| " + " | ".join(cells) + " |")
     return "\n".join(blocks).strip()
-
-
-def image_markdown(path: Path, title: str) -> str:
-    """A PNG embedded as a base64 data URI, so the artifact needs no file server."""
-    data = base64.b64encode(Path(path).read_bytes()).decode()
-    return f"![{title}](data:image/png;base64,{data})"

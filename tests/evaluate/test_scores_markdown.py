@@ -1,11 +1,10 @@
-"""The evaluation's artifact renderings: the scores table in markdown, plots as data URIs."""
+"""The scores table in markdown, as the evaluation's artifact shows it."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 
-from forecaster.scoring.markdown import image_markdown, scores_markdown
+from forecaster.scoring.markdown import scores_markdown
 from forecaster.scoring.scores import ForecastRow, ScoringOptions, score_table
 
 
@@ -22,11 +21,3 @@ def test_the_markdown_table_has_a_block_per_scope_and_a_line_per_forecaster():
     assert sum(line.startswith("| ") for line in all_block.splitlines()) == 1 + 4  # header + agent, 3 baselines
     brier = next(r for r in table if r.scope == "all" and r.name == "agent|x").brier
     assert f"| {brier:.3f} |" in all_block
-
-
-def test_an_image_becomes_a_base64_data_uri(tmp_path):
-    png = tmp_path / "p.png"
-    png.write_bytes(b"\x89PNG\r\n\x1a\nabc")
-    markdown = image_markdown(png, "calibration")
-    assert markdown.startswith("![calibration](data:image/png;base64,")
-    assert base64.b64decode(markdown.split(",", 1)[1].rstrip(")")) == png.read_bytes()
