@@ -22,9 +22,10 @@ def deployments_with_flows():
         yield deployment, load_flow_from_entrypoint(deployment["entrypoint"])
 
 
-def test_every_flow_has_a_deployment_on_the_gpu_pool():
+def test_every_flow_has_a_deployment_the_model_flows_on_the_gpu_pool_the_sharded_parent_on_control():
     names = {flow.name: d["work_pool"]["name"] for d, flow in deployments_with_flows()}
-    assert names == {"forecast-events": "gpu", "timeseries-forecast": "gpu", "timeseries-backtest": "gpu"}
+    assert names == {"forecast-events": "gpu", "timeseries-forecast": "gpu", "timeseries-backtest": "gpu",
+                     "forecast-events-sharded": "control"}
 
 
 def test_deployment_parameters_are_parameters_of_their_flow():
