@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.deployments.servers import API_KEY
+from tests.deployments.servers import SECRETS
 from tests.processes import tail
 
 pytestmark = pytest.mark.slow
@@ -105,8 +105,9 @@ def test_a_run_triggered_with_parameters_lands_in_sqlite(worker, vllm_server, pr
     assert forecasts == [("base-rates", "Will it snow in Paris on 2027-01-15?")]
 
 
-def test_the_server_api_key_never_reaches_prefect_or_sqlite(worker, vllm_server, prefect_client, worker_data):
-    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+def test_no_secret_of_the_worker_reaches_prefect_its_database_the_store_logs_artifacts_or_plots(
+        worker, vllm_server, prefect_client, prefect_service, worker_data):
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, LogFilter, LogFilterFlowRunId
 
     vllm_server.ready()
     run = trigger(prefect_client, "forecast-events/events-daily", {
@@ -114,9 +115,21 @@ def test_the_server_api_key_never_reaches_prefect_or_sqlite(worker, vllm_server,
     state = wait_final(prefect_client, run.id, 900, worker)
     assert state.is_completed(), f"{state.type}: {state.message}"
     logs = prefect_client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
-    assert logs and not any(API_KEY in entry.message for entry in logs)
-    assert API_KEY not in str(prefect_client.read_flow_run(run.id).parameters)
-    assert API_KEY.encode() not in (worker_data / "forecaster.db").read_bytes()
+    artifacts = prefect_client.read_artifacts(
+        artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
+    assert logs and artifacts
+    through_the_api = {"logs": "\n".join(entry.message for entry in logs),
+                       "parameters": str(prefect_client.read_flow_run(run.id).parameters),
+                       "artifacts": "\n".join(f"{a.key} {a.description} {a.data}" for a in artifacts)}
+    # Prefect's SQLite database with its write-ahead log; the worker's data dir: the store, logs, plots, caches
+    # (the converted model's weights aside); the worker's own console.
+    files = [*prefect_service.database_files(), worker.log,
+             *(f for f in worker_data.rglob("*") if f.is_file() and "models" not in f.relative_to(worker_data).parts)]
+    assert any(f.name == "prefect.db" for f in files) and any(f.suffix == ".png" for f in files)
+    for name, secret in SECRETS.items():
+        leaks = [where for where, text in through_the_api.items() if secret in text]
+        leaks += [str(f) for f in files if secret.encode() in f.read_bytes()]
+        assert not leaks, f"{name} found in {leaks}"
 
 
 def test_killing_the_vllm_server_mid_run_and_restarting_it_lets_the_run_finish_without_duplicates(
