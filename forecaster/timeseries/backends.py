@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any, Protocol, Sequence
 
 import numpy as np
-
 from chronos2_vllm.protocol import DEFAULT_BATCH_SIZE, MAX_INPUTS
+
 from forecaster.errors import ConfigError
 from forecaster.settings import TimeSeriesSettings
+from forecaster.timeseries.pooling_client import plain_json
 from forecaster.timeseries.series import Forecast, Series
 
 log = logging.getLogger(__name__)
@@ -99,17 +100,9 @@ class PoolingBackend:
 
 def request_input(series: Series) -> dict:
     """A series as one `/pooling` input: plain JSON types, missing values as null."""
-    item = {key: _jsonable(value) for key, value in series.chronos_input().items()}
+    item = plain_json(series.chronos_input())
     item["item_id"] = series.id
     return item
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, np.ndarray):
-        return [None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in value.tolist()]
-    return value
 
 
 @functools.lru_cache(maxsize=2)

@@ -83,14 +83,16 @@ class Prediction(BaseModel):
         )
 
 
-def _jsonable(value: Any) -> Any:
-    # NaN is not JSON: missing values travel as null.
+def plain_json(value: Any) -> Any:
+    """Plain JSON types for a request body: arrays as lists, NaN as null (NaN is not JSON), recursively."""
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        value = value.tolist()
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+    if isinstance(value, (list, tuple)):
+        return [plain_json(v) for v in value]
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: plain_json(v) for k, v in value.items()}
     return value
 
 
@@ -128,7 +130,7 @@ class ChronosPoolingClient:
             "model": self.model,
             "task": "plugin",
             "data": {
-                "inputs": [_jsonable(item.model_dump(exclude_none=True)) for item in items],
+                "inputs": [plain_json(item.model_dump(exclude_none=True)) for item in items],
                 "parameters": parameters.model_dump(exclude_none=True),
             },
         }

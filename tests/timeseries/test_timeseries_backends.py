@@ -11,6 +11,7 @@ import pytest
 from forecaster.errors import ConfigError
 from forecaster.settings import TimeSeriesSettings
 from forecaster.timeseries.backends import InProcessBackend, build_backend, ensure_checkpoint, request_input
+from forecaster.timeseries.pooling_client import plain_json
 from forecaster.timeseries.loading import frame_to_series, load_series
 
 
@@ -73,3 +74,8 @@ def test_a_missing_model_folder_is_an_error_when_building_is_off(tmp_path):
     settings = TimeSeriesSettings(model_path=str(tmp_path / "none"), build_random_if_missing=False)
     with pytest.raises(ConfigError, match="timeseries.model_path"):
         ensure_checkpoint(settings)
+
+
+def test_missing_values_travel_as_null_in_arrays_lists_and_mappings():
+    assert plain_json({"target": np.array([1.0, np.nan, 3.0]), "x": [float("inf"), "a", None]}) == {
+        "target": [1.0, None, 3.0], "x": [None, "a", None]}
