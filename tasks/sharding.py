@@ -81,9 +81,8 @@ def persisted_per_prefect(flow_run_ids: Sequence[str]) -> set[str]:
         while True:  # the API answers at most a page (200) at a time
             page = client.read_task_runs(
                 flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(i) for i in flow_run_ids])),
-                task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=PERSIST_PREFIX),
-                                              state=TaskRunFilterState(type=TaskRunFilterStateType(
-                                                  any_=[StateType.COMPLETED]))), limit=200, offset=len(runs))
+                task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=PERSIST_PREFIX), state=TaskRunFilterState(
+                    type=TaskRunFilterStateType(any_=[StateType.COMPLETED]), name=None)), limit=200, offset=len(runs))
             runs += page
             if len(page) < 200:
                 break

@@ -51,13 +51,14 @@ def rows(database: Path, sql: str, *params: Any) -> list[tuple]:
         return db.execute(sql, params).fetchall()
 
 
-def test_forecaster_deploy_registers_every_deployment_of_prefect_yaml_on_the_gpu_pool(deployed, prefect_client):
-    flows = {"events-daily": "forecast-events", "timeseries-forecast": "timeseries-forecast",
-             "timeseries-backtest-weekly": "timeseries-backtest"}
+def test_forecaster_deploy_registers_every_deployment_of_prefect_yaml_on_its_pool(deployed, prefect_client):
+    flows = {"events-daily": ("forecast-events", "gpu"), "timeseries-forecast": ("timeseries-forecast", "gpu"),
+             "timeseries-backtest-weekly": ("timeseries-backtest", "gpu"),
+             "events-sharded": ("forecast-events-sharded", "control")}
     assert sorted(deployment_names()) == sorted(flows)
-    for name, flow_name in flows.items():
+    for name, (flow_name, pool) in flows.items():
         deployment = prefect_client.read_deployment_by_name(f"{flow_name}/{name}")
-        assert deployment.work_pool_name == "gpu"
+        assert deployment.work_pool_name == pool
     assert prefect_client.read_work_pool("gpu").type == "process"
 
 

@@ -91,3 +91,25 @@ def test_a_question_no_shard_stored_is_a_failed_row_of_the_merged_table(tmp_path
     stored(database, "flow-a", "run-a", ["q-0"])
     rows = merged_summaries(database, questions(2), ["flow-a"])
     assert rows[1]["ensemble"] is None and rows[1]["failures"] == ["not stored by any shard"]
+
+
+@pytest.mark.slow
+def test_prefects_record_of_completed_persist_tasks_names_the_questions_a_run_stored(prefect_server):
+    from prefect import flow, task
+    from prefect.runtime import flow_run
+
+    from tasks.sharding import persisted_per_prefect
+
+    @task(task_run_name="persist: {question_id}")
+    def persist(question_id: str) -> None:
+        if question_id == "q-failed":
+            raise RuntimeError("not stored")
+
+    @flow
+    def shard() -> str:
+        persist("q-0")
+        persist("q-1")
+        persist.submit("q-failed").wait()
+        return flow_run.get_id()
+
+    assert persisted_per_prefect([shard()]) == {"q-0", "q-1"}
