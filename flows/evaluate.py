@@ -8,11 +8,14 @@ from prefect import flow, get_run_logger
 
 from flows.events import forecast_events
 from forecaster.errors import InputError
+from forecaster.evaluation_rows import ResolvedSet
 from forecaster.events.agents import select_agents
 from forecaster.flow_parameters import check_evaluate_parameters
+from forecaster.resolutions import Resolution
 from forecaster.runtime import bootstrap
 from forecaster.scoring.learned import WEIGHTED_NAME
 from forecaster.scoring.scores import BASE_RATE_NAME, CONSTANT_NAME, MARKET_NAME, ScoringOptions
+from forecaster.settings import Settings
 from tasks.evaluate import (
     import_outcomes_task,
     market_task,
@@ -25,6 +28,23 @@ from tasks.evaluate import (
     summarise_task,
 )
 from tasks.events import load_questions_task
+
+
+def _resolved_questions(settings: Settings, questions_file: str) -> tuple[ResolvedSet, dict[str, Resolution]]:
+    """Load the file, record its outcomes and market probabilities, split off the questions without an outcome."""
+    logger = get_run_logger()
+    questions = load_questions_task(questions_file, None)
+    n_outcomes, n_market = import_outcomes_task(settings, questions_file)
+    logger.info("recorded %d outcome(s) and %d market probability(ies) from %s", n_outcomes, n_market,
+                questions_file)
+    split, resolutions = resolved_questions_task(settings, questions)
+    if split.unresolved:
+        logger.warning("%d question(s) have no recorded outcome and are not evaluated: %s",
+                       len(split.unresolved), ", ".join(split.unresolved[:10]))
+    if not split.resolved:
+        raise InputError(f"{questions_file}: no question has a recorded outcome (give outcomes in the file "
+                         "or record them with `forecaster resolve`)")
+    return split, resolutions
 
 
 @flow(name="evaluate", log_prints=True)
@@ -46,20 +66,7 @@ def evaluate(
     check_evaluate_parameters(questions_file, agents, run_id, learned_split, n_folds, n_resamples)
     settings = bootstrap(config_file)
     select_agents(settings, agents)  # an unknown agent fails here, before the file's outcomes are recorded
-    logger = get_run_logger()
-
-    questions = load_questions_task(questions_file, None)
-    n_outcomes, n_market = import_outcomes_task(settings, questions_file)
-    logger.info("recorded %d outcome(s) and %d market probability(ies) from %s", n_outcomes, n_market,
-                questions_file)
-    split, resolutions = resolved_questions_task(settings, questions)
-    if split.unresolved:
-        logger.warning("%d question(s) have no recorded outcome and are not evaluated: %s",
-                       len(split.unresolved), ", ".join(split.unresolved[:10]))
-    if not split.resolved:
-        raise InputError(f"{questions_file}: no question has a recorded outcome (give outcomes in the file "
-                         "or record them with `forecaster resolve`)")
-
+    split, resolutions = _resolved_questions(settings, questions_file)
     if run_id is None:
         summaries = forecast_events(
             questions=[q.to_record() for q in split.resolved], agents=agents, use_question_dates=True,
