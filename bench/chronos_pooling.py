@@ -90,21 +90,31 @@ def stop_server(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--series", type=int, default=256)
     parser.add_argument("--length", type=int, default=512)
     parser.add_argument("--horizon", type=int, default=24)
     parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def _pipeline() -> tuple[Path, object]:
+    """The published-size random checkpoint and the in-process pipeline on it, on every core."""
     import torch
     from chronos import Chronos2Pipeline
 
     checkpoint = build_random_checkpoint(CHECKPOINT, size="base")
     pipeline = Chronos2Pipeline.from_pretrained(str(checkpoint), device_map="cpu", torch_dtype=torch.float32)
-    n_params = sum(p.numel() for p in pipeline.model.parameters())
     torch.set_num_threads(os.cpu_count() or 1)
+    return checkpoint, pipeline
+
+
+def main() -> None:
+    args = _arguments()
+
+    checkpoint, pipeline = _pipeline()
+    n_params = sum(p.numel() for p in pipeline.model.parameters())
 
     rng = np.random.default_rng(0)
     batch = 50 + np.cumsum(rng.normal(size=(args.series, args.length)), axis=-1)
@@ -146,6 +156,11 @@ def main() -> None:
         finally:
             stop_server(process)
 
+    _report(args, n_params, start_s, pipeline_s, server_s, diff)
+
+
+def _report(args: argparse.Namespace, n_params: int, start_s: float, pipeline_s: list[float],
+            server_s: list[float], diff: float) -> None:
     pipe_rate = args.series / statistics.median(pipeline_s)
     server_rate = args.series / statistics.median(server_s)
     paired = [p / s for p, s in zip(pipeline_s, server_s)]

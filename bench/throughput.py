@@ -203,12 +203,16 @@ def _first_done(log_file: Path) -> float | None:
     return None
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--questions", type=int, default=30)
     parser.add_argument("--start-only", action="store_true",
                         help="only the fresh processes: engine start alone and the command's first forecast")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
     n = args.questions
 
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
@@ -248,8 +252,7 @@ def main() -> None:
             os.environ.clear()
             os.environ.update(saved_env)
 
-    load_after = os.getloadavg()
-    print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} on {os.cpu_count()} CPUs: "
+    print(f"load average (1 min) before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs: "
           f"other work on this machine shares the cores, so single-run figures are noisy")
     print(f"targets: flow/bare <= 1.10, batched speed-up >= 1.1, first-forecast/engine-start <= 1.25")
     if bare is None:
