@@ -6,7 +6,7 @@ from prefect import flow
 
 from forecaster import progress
 from forecaster.runtime import bootstrap
-from forecaster.settings import TimeSeriesSettings
+from forecaster.settings import Settings, TimeSeriesSettings
 from forecaster.timeseries.storage import ModelForecast, RunRecord
 from tasks.timeseries import (
     backtest_report_task,
@@ -19,9 +19,15 @@ from tasks.timeseries import (
 )
 
 
-def _timeseries(settings: TimeSeriesSettings, server_url: str | None) -> TimeSeriesSettings:
-    # A run may name its own /pooling server; everything else comes from the configuration.
-    return settings.model_copy(update={"server_url": server_url}) if server_url else settings
+def _start(
+    config_file: str | None, server_url: str | None, horizon: int | None, levels: list[float] | None
+) -> tuple[Settings, TimeSeriesSettings, int, list[float]]:
+    """Bootstrap; the run's time-series settings (a run may name its own /pooling server), horizon and levels."""
+    full = bootstrap(config_file)
+    settings = full.timeseries
+    if server_url:
+        settings = settings.model_copy(update={"server_url": server_url})
+    return full, settings, horizon or settings.prediction_length, levels or settings.quantile_levels
 
 
 def _model_name(settings: TimeSeriesSettings) -> str:
@@ -40,10 +46,7 @@ def forecast_series_flow(
     config_file: str | None = None,
 ) -> dict:
     """Load and validate the series, forecast them, store the quantiles and plot a fan chart per series."""
-    full = bootstrap(config_file)
-    settings = _timeseries(full.timeseries, server_url)
-    horizon = horizon or settings.prediction_length
-    levels = quantile_levels or settings.quantile_levels
+    full, settings, horizon, levels = _start(config_file, server_url, horizon, quantile_levels)
     series = load_series_task(source, table, horizon, settings)
     backend = build_backend_task(settings)
     progress.begin(len(series), "series")
@@ -68,10 +71,7 @@ def backtest_flow(
     config_file: str | None = None,
 ) -> dict:
     """Hold out the last horizon (or rolling windows), score Chronos-2 against the baselines, store and plot."""
-    full = bootstrap(config_file)
-    settings = _timeseries(full.timeseries, server_url)
-    horizon = horizon or settings.prediction_length
-    levels = quantile_levels or settings.quantile_levels
+    full, settings, horizon, levels = _start(config_file, server_url, horizon, quantile_levels)
     windows = windows or settings.backtest_windows
     series = load_series_task(source, table, horizon, settings)
     backend = build_backend_task(settings)
