@@ -15,6 +15,7 @@ import sqlite_utils
 from forecaster.events.ensemble import METHODS, combine_with_settings
 from forecaster.errors import InputError
 from forecaster.events.questions import Question
+from forecaster.events.store import ForecastStore
 from forecaster.resolutions import Resolution
 from forecaster.resolutions_store import load_market_probabilities
 from forecaster.scoring.learned import learned_ensemble_rows
@@ -70,12 +71,10 @@ def split_resolved(questions: Sequence[Question], resolutions: Mapping[str, Reso
     return ResolvedSet(resolved, unresolved)
 
 
-def run_forecasts(db: sqlite_utils.Database, run_id: str) -> list[StoredForecast]:
+def run_forecasts(store: ForecastStore, run_id: str) -> list[StoredForecast]:
     """Every agent forecast stored by one run, in question and agent order."""
-    rows = db.execute(
-        "SELECT question_id, agent, probability, weight, as_of FROM agent_forecasts WHERE run_id = ?"
-        " ORDER BY question_id, agent", [run_id]).fetchall()
-    return [StoredForecast(q, a, float(p), float(w), dt.date.fromisoformat(d)) for q, a, p, w, d in rows]
+    return [StoredForecast(r["question_id"], r["agent"], float(r["probability"]), float(r["weight"]),
+                           dt.date.fromisoformat(r["as_of"])) for r in store.run_agent_forecasts(run_id)]
 
 
 def market_as_of(db: sqlite_utils.Database, questions: Sequence[Question]) -> dict[str, float]:

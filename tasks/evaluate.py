@@ -21,6 +21,7 @@ from forecaster.evaluation_rows import (
     split_resolved,
 )
 from forecaster.events.questions import Question
+from forecaster.events.store import ForecastStore
 from forecaster.resolutions import Resolution
 from forecaster.resolutions_store import import_file, load_resolutions
 from forecaster.scoring.plots import PlotPaths, write_plots
@@ -53,7 +54,7 @@ def resolved_questions_task(settings: Settings,
 
 @task(name="read-run-forecasts", **DB_TASK)
 def run_forecasts_task(settings: Settings, run_id: str) -> list[StoredForecast]:
-    return run_forecasts(open_database(settings.database_path), run_id)
+    return run_forecasts(ForecastStore(settings.database_path), run_id)
 
 
 @task(name="market-probabilities", **DB_TASK)

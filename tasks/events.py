@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from pathlib import Path
 from typing import Any, Sequence
@@ -24,6 +23,7 @@ from forecaster.events.store import ForecastStore, QuestionResult
 from forecaster.retrieval import RetrievalResult, SourceAvailability
 from forecaster.llm.pool import model_pool
 from forecaster.names import artifact_key
+from tasks.artifacts import publish_png
 from tasks.retrieval import retrieve_context
 
 # Settings and model objects are not cache keys: the logprob cache does the reuse.
@@ -141,11 +141,8 @@ def plot_task(settings: Settings, question_id: str) -> Path:
     store = ForecastStore(settings.database_path)
     path = plot_question(store.question(question_id), store.ensemble_history(question_id),
                          store.agent_history(question_id), settings.plots_dir)
-    create_markdown_artifact(
-        key=artifact_key("plot", question_id),
-        markdown=f"![{question_id}](data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()})",
-        description=f"Forecast history and latest distributions for {question_id}",
-    )
+    publish_png(path, artifact_key("plot", question_id), question_id,
+                f"Forecast history and latest distributions for {question_id}")
     return path
 
 

@@ -235,6 +235,12 @@ class ForecastStore:
         return [{**r, "distribution": json.loads(r["distribution"]), "passage_ids": json.loads(r["passage_ids"]),
                  "context_cut": json.loads(r["context_cut"])} for r in rows]
 
+    def run_agent_forecasts(self, run_id: str) -> list[dict[str, Any]]:
+        """One run's agent forecasts (question, agent, probability, weight, as_of), by question and agent."""
+        return list(self.db.query(
+            "SELECT question_id, agent, probability, weight, as_of FROM agent_forecasts WHERE run_id = ?"
+            " ORDER BY question_id, agent", [run_id]))
+
     def contexts(self, question_id: str) -> dict[str, dict[str, Any]]:
         """Per run: the passages the agents read for the question and the sources that failed."""
         rows = self.db.query("SELECT run_id, passages, failures FROM question_context WHERE question_id = ?",

@@ -57,16 +57,16 @@ def stored(tmp_path):
 
 
 def test_a_runs_forecasts_are_read_back_with_weights_and_dates(stored):
-    forecasts = run_forecasts(stored.db, "run-1")
+    forecasts = run_forecasts(stored, "run-1")
     assert [(f.question_id, f.agent, f.weight) for f in forecasts][:2] == [("q1", "a", 3.0), ("q1", "b", 1.0)]
     assert {f.as_of for f in forecasts} == {DAY}
-    assert run_forecasts(stored.db, "other-run") == []
+    assert run_forecasts(stored, "other-run") == []
 
 
 def test_every_ensemble_method_gets_a_row_and_the_mean_matches_the_stored_ensemble(stored):
     questions = [question("q1"), question("q2"), question("q3", "acled")]
     resolutions = {"q1": resolution("q1", 1), "q2": resolution("q2", 0), "q3": resolution("q3", 1)}
-    rows = agent_and_ensemble_rows(run_forecasts(stored.db, "run-1"), questions, resolutions, ENSEMBLE)
+    rows = agent_and_ensemble_rows(run_forecasts(stored, "run-1"), questions, resolutions, ENSEMBLE)
     names = {r.agent_or_method for r in rows}
     assert names == {"a", "b", *METHODS}
     stored_mean = {r["question_id"]: r["probability"]
@@ -81,7 +81,7 @@ def test_every_ensemble_method_gets_a_row_and_the_mean_matches_the_stored_ensemb
 def test_rows_carry_the_outcome_source_and_dates_of_their_question(stored):
     questions = [question("q1"), question("q3", "acled")]
     resolutions = {"q1": resolution("q1", 1, day=5), "q3": resolution("q3", 0, day=9)}
-    rows = agent_and_ensemble_rows(run_forecasts(stored.db, "run-1"), questions, resolutions, ENSEMBLE)
+    rows = agent_and_ensemble_rows(run_forecasts(stored, "run-1"), questions, resolutions, ENSEMBLE)
     q3 = [r for r in rows if r.question_id == "q3"]
     assert {(r.source, r.outcome, r.resolution_date, r.forecast_date) for r in q3} == {
         ("acled", 0, dt.date(2024, 8, 9), DAY)}
@@ -91,7 +91,7 @@ def test_rows_carry_the_outcome_source_and_dates_of_their_question(stored):
 
 def test_unresolved_questions_are_left_out_of_the_rows(stored):
     questions = [question("q1"), question("q2")]
-    rows = agent_and_ensemble_rows(run_forecasts(stored.db, "run-1"), questions, {"q1": resolution("q1", 1)},
+    rows = agent_and_ensemble_rows(run_forecasts(stored, "run-1"), questions, {"q1": resolution("q1", 1)},
                                    ENSEMBLE)
     assert {r.question_id for r in rows} == {"q1"}
 
@@ -99,7 +99,7 @@ def test_unresolved_questions_are_left_out_of_the_rows(stored):
 def test_learned_ensembles_are_added_on_the_configured_method(stored):
     questions = [question("q1"), question("q2"), question("q3")]
     resolutions = {q.id: resolution(q.id, i % 2) for i, q in enumerate(questions)}
-    rows = evaluation_rows(run_forecasts(stored.db, "run-1"), questions, resolutions, ENSEMBLE)
+    rows = evaluation_rows(run_forecasts(stored, "run-1"), questions, resolutions, ENSEMBLE)
     learned = {r.agent_or_method for r in rows} - {"a", "b", *METHODS}
     assert learned == {"mean+platt", "mean+extremize", "score-weighted"}
     # Three questions are too few to fit on: each learned row falls back to the unlearned forecast.
@@ -110,7 +110,7 @@ def test_learned_ensembles_are_added_on_the_configured_method(stored):
 
 def test_a_run_with_no_resolved_forecast_is_an_error(stored):
     with pytest.raises(InputError, match="nothing to score"):
-        evaluation_rows(run_forecasts(stored.db, "run-1"), [question("q9")], {"q9": resolution("q9", 1)}, ENSEMBLE)
+        evaluation_rows(run_forecasts(stored, "run-1"), [question("q9")], {"q9": resolution("q9", 1)}, ENSEMBLE)
 
 
 def test_split_keeps_resolved_questions_and_names_the_others():
