@@ -165,6 +165,27 @@ def _one_series(
 ) -> Series:
     where = f"{origin}: series {sid!r}"
     ts = group["_ts"]
+    _check_order(group, where, unit)
+    n_hist = _observed_length(group, horizon, min_points, where, unit)
+    freq = _frequency(ts.iloc[:n_hist], where)
+    hist_ts = pd.DatetimeIndex(ts.iloc[:n_hist])
+    future_ts = (pd.DatetimeIndex(ts.iloc[n_hist:]) if len(group) > n_hist
+                 else pd.date_range(hist_ts[-1], periods=horizon + 1, freq=freq)[1:])
+    past, future = _split_covariates(group, covariates, n_hist, horizon, where)
+    return Series(
+        id=sid,
+        timestamps=hist_ts,
+        target=group["_y"].to_numpy()[:n_hist],
+        freq=freq,
+        future_timestamps=future_ts,
+        past_covariates=past,
+        future_covariates=future,
+    )
+
+
+def _check_order(group: pd.DataFrame, where: str, unit: str) -> None:
+    """Timestamps strictly ascending, naming the first row that goes back or repeats."""
+    ts = group["_ts"]
     steps = ts.diff().iloc[1:]
     if (steps < pd.Timedelta(0)).any():
         pos = int(group["_pos"].iloc[1:][steps < pd.Timedelta(0)].iloc[0])
@@ -173,6 +194,9 @@ def _one_series(
         pos = int(group["_pos"].iloc[1:][steps == pd.Timedelta(0)].iloc[0])
         raise InputError(f"{where}: duplicate timestamp {ts[group['_pos'] == pos].iloc[0]} ({unit} {pos})")
 
+
+def _observed_length(group: pd.DataFrame, horizon: int, min_points: int, where: str, unit: str) -> int:
+    """How many rows carry the target: no gaps before the last one, then none or exactly `horizon` rows."""
     observed = group["_y"].notna().to_numpy()
     n_hist = int(np.flatnonzero(observed)[-1]) + 1 if observed.any() else 0
     if not observed[:n_hist].all():
@@ -186,11 +210,12 @@ def _one_series(
             f"{where}: {n_future} future row(s) after the last target value, but the horizon is {horizon} "
             "(give exactly one row per horizon step, or none)"
         )
+    return n_hist
 
-    freq = _frequency(ts.iloc[:n_hist], where)
-    hist_ts = pd.DatetimeIndex(ts.iloc[:n_hist])
-    future_ts = (pd.DatetimeIndex(ts.iloc[n_hist:]) if n_future
-                 else pd.date_range(hist_ts[-1], periods=horizon + 1, freq=freq)[1:])
+
+def _split_covariates(group: pd.DataFrame, covariates: list[str], n_hist: int, horizon: int,
+                      where: str) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Past-only covariates (values for the observed points) and known-future ones (also every horizon step)."""
     past, future = {}, {}
     for name in covariates:
         values = _covariate_values(group[name])
@@ -210,15 +235,7 @@ def _one_series(
             )
         else:
             future[name] = values
-    return Series(
-        id=sid,
-        timestamps=hist_ts,
-        target=group["_y"].to_numpy()[:n_hist],
-        freq=freq,
-        future_timestamps=future_ts,
-        past_covariates=past,
-        future_covariates=future,
-    )
+    return past, future
 
 
 def _covariate_values(column: pd.Series) -> np.ndarray:
