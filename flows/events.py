@@ -60,7 +60,7 @@ def forecast_events(
     the rest forecast into it; Prefect's retry of a flow run resumes that flow run's run the same way.
     """
     # Parameters come from the UI and the API too: a bad one fails the run here, before anything runs or loads.
-    check_forecast_parameters(questions_file, questions, agents, ensemble_method, as_of, today)
+    check_forecast_parameters(questions_file, questions, agents, ensemble_method, as_of, today, resume)
     settings = bootstrap(config_file)
     logger = get_run_logger()
     today = today or dt.date.today()

@@ -28,6 +28,7 @@ def check_forecast_parameters(
     ensemble_method: str | None = None,
     as_of: dt.date | None = None,
     today: dt.date | None = None,
+    resume: str | None = None,
 ) -> list[Question]:
     """The run's questions, once every parameter of `forecast_events` is found valid (InputError otherwise).
 
@@ -44,6 +45,7 @@ def check_forecast_parameters(
     for name, value in (("as_of", as_of), ("today", today)):
         if value is not None and (isinstance(value, dt.datetime) or not isinstance(value, dt.date)):
             raise InputError(f"{name}: must be a date YYYY-MM-DD, got {str(value)[:80]!r}")
+    _check_run_id("resume", resume)
     if as_of is not None and as_of > (today or dt.date.today()):
         raise InputError(f"as_of: {as_of} is after today ({today or dt.date.today()}); a forecast can only be "
                          "made as of a day that has come")
@@ -65,10 +67,7 @@ def check_evaluate_parameters(
     if not isinstance(questions_file, (str, Path)) or not str(questions_file):
         raise InputError("questions_file: must be the path of a questions file")
     _check_agents(agents)
-    if run_id is not None:
-        problem = id_problem(run_id) if isinstance(run_id, str) else "must be text"
-        if problem:
-            raise InputError(f"run_id: {problem}")
+    _check_run_id("run_id", run_id)
     if learned_split not in LEARNED_SPLITS:
         raise InputError(f"learned_split: must be one of {list(LEARNED_SPLITS)}, got {str(learned_split)[:80]!r}")
     for name, value, least in (("n_folds", n_folds, MIN_FOLDS), ("n_resamples", n_resamples, MIN_RESAMPLES)):
@@ -88,3 +87,12 @@ def _check_agents(agents: Sequence[str] | None) -> None:
     repeated = sorted({a for a in agents if list(agents).count(a) > 1})
     if repeated:
         raise InputError(f"agents: each agent may be named once; {repeated} named more than once")
+
+
+def _check_run_id(name: str, run_id: Any) -> None:
+    """A run id, when given, follows the id rule (it names rows and is shown back to the user)."""
+    if run_id is None:
+        return
+    problem = id_problem(run_id) if isinstance(run_id, str) else "must be text"
+    if problem:
+        raise InputError(f"{name}: {problem}")

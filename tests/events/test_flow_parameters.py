@@ -29,6 +29,8 @@ def test_valid_parameters_give_the_run_questions():
     (dict(agents=["plain", "plain"]), r"agents: each agent may be named once; \['plain'\] named more than once"),
     (dict(as_of=dt.date(2026, 12, 21)), r"as_of: 2026-12-21 is after today \(2026-12-20\)"),
     (dict(as_of=dt.datetime(2026, 12, 1, 12)), r"as_of: must be a date YYYY-MM-DD"),
+    (dict(resume="../runs/x"), r"resume: "),
+    (dict(resume=7), r"resume: must be text"),
 ])
 def test_a_bad_forecast_parameter_is_named_with_its_rule(kwargs, message):
     arguments = dict(questions_file=None, questions=FINE, agents=None, ensemble_method=None, as_of=None,
