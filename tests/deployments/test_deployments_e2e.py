@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
+from tests.deployments.runs import rows, trigger, wait_final
 from tests.deployments.servers import SECRETS
 from tests.processes import tail
 
@@ -27,28 +26,6 @@ def model_server_loading(vllm_server):
 def deployment_names() -> list[str]:
     spec = yaml.safe_load(PREFECT_FILE.read_text())
     return [d["name"] for d in spec["deployments"]]
-
-
-def trigger(client, deployment: str, parameters: dict[str, Any]):
-    """Create a flow run of a deployment with parameters, as the UI's "Custom run" does."""
-    found = client.read_deployment_by_name(deployment)
-    return client.create_flow_run_from_deployment(found.id, parameters=parameters)
-
-
-def wait_final(client, flow_run_id, timeout: float, worker=None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        state = client.read_flow_run(flow_run_id).state
-        if state is not None and state.is_final():
-            return state
-        time.sleep(2)
-    pytest.fail(f"flow run {flow_run_id} not finished after {timeout:.0f} s\n"
-                f"{tail(getattr(worker, 'log', None), 60)}")
-
-
-def rows(database: Path, sql: str, *params: Any) -> list[tuple]:
-    with sqlite3.connect(database) as db:
-        return db.execute(sql, params).fetchall()
 
 
 def test_forecaster_deploy_registers_every_deployment_of_prefect_yaml_on_its_pool(deployed, prefect_client):
