@@ -11,6 +11,7 @@ from forecaster.cli import common
 from forecaster.errors import ConfigError
 
 DATABASE_ENV = "PREFECT_API_DATABASE_CONNECTION_URL"
+LEASES_ON_DISK = "prefect.server.concurrency.lease_storage.filesystem"
 
 
 def database_description(url: str | None) -> str:
@@ -57,9 +58,19 @@ def server(
     typer.echo(f"workers and commands elsewhere: export PREFECT_API_URL=http://<this host>:{port}/api")
     if dry_run:
         return
-    # Telemetry off: on SQLite its heartbeat is what logged "database is locked" here.
-    env = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", **os.environ, "PREFECT_UI_ENABLED": str(ui).lower()}
-    os.execve(args[0], args, env)
+    os.execve(args[0], args, server_environment(ui))
+
+
+def server_environment(ui: bool) -> dict[str, str]:
+    """The server's environment: the caller's, with defaults a shared server needs (the caller's win)."""
+    defaults = {
+        # Telemetry off: on SQLite its heartbeat is what logged "database is locked" here.
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # Concurrency leases on disk: kept in memory (Prefect's default), a gpu slot held across a server
+        # restart is never given back and every later run waits on the limit.
+        "PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE": LEASES_ON_DISK,
+    }
+    return {**defaults, **os.environ, "PREFECT_UI_ENABLED": str(ui).lower()}
 
 
 def register(app: typer.Typer) -> None:

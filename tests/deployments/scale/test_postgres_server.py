@@ -24,6 +24,15 @@ def test_the_database_url_is_shown_with_its_password_hidden():
     assert shown == "postgresql+asyncpg://prefect:***@db.internal:5432/prefect"
 
 
+def test_the_server_keeps_concurrency_leases_on_disk_unless_told_otherwise(monkeypatch):
+    from forecaster.cli.server import LEASES_ON_DISK, server_environment
+
+    monkeypatch.delenv("PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE", raising=False)
+    assert server_environment(ui=True)["PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE"] == LEASES_ON_DISK
+    monkeypatch.setenv("PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE", "prefect.server.concurrency.lease_storage.memory")
+    assert server_environment(ui=False)["PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE"].endswith(".memory")
+
+
 def test_a_postgresql_url_without_the_asyncpg_driver_is_refused_naming_the_variable():
     from forecaster.cli.server import database_description
 
