@@ -14,9 +14,9 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
+from forecaster.flow_parameters import check_forecast_parameters
 from forecaster.runtime import bootstrap
 from forecaster.sharding import Shard, question_records, remaining, split_into_shards
-from tasks.events import load_questions_task
 from tasks.sharding import final_states, publish_merged_task, start_shard, stored_questions_task
 
 EVENTS_DEPLOYMENT = "forecast-events/events-daily"
@@ -44,11 +44,12 @@ def forecast_events_sharded(
     Crashed or Failed is started again, up to `max_attempts` runs per shard, with only its unstored questions.
     The shards share `today` and `as_of`, so a set that crosses midnight is still forecast as of one day.
     """
+    # The shards' own runs check again; checked here, a bad set fails before any shard run is started.
+    qs = check_forecast_parameters(questions_file, questions, agents, ensemble_method, as_of, today)
+    plan = split_into_shards(qs, shards)
     settings = bootstrap(config_file)
     logger = get_run_logger()
     today = today or dt.date.today()
-    qs = load_questions_task(questions_file, questions)
-    plan = split_into_shards(qs, shards)
     common = {"agents": agents, "ensemble_method": ensemble_method, "as_of": (as_of or today).isoformat(),
               "use_question_dates": use_question_dates, "config_file": config_file, "today": today.isoformat(),
               "questions_file": None}

@@ -104,6 +104,19 @@ def test_a_bad_question_parameter_fails_the_run_at_once_with_its_message_as_stat
 
 
 @pytest.mark.slow
+def test_a_bad_question_fails_a_sharded_set_before_any_shard_run_starts(prefect_server, data_dir):
+    from flows.sharded import forecast_events_sharded
+
+    state = forecast_events_sharded(questions=[{"id": "q-1", "question": "Fine?"},
+                                               {"id": "q-2", "question": "Bad?", "market_probability": 1.7}],
+                                    shards=2, today=TODAY, return_state=True)
+    assert state.is_failed()
+    assert "questions[1]: field 'market_probability'" in state.message
+    assert flow_run_task_count(state.state_details.flow_run_id) == 0  # no shard started
+    assert not (data_dir / "forecaster.db").exists()
+
+
+@pytest.mark.slow
 def test_a_bad_evaluate_parameter_fails_the_run_at_once_with_its_message_as_state_message(prefect_server,
                                                                                          data_dir, tmp_path):
     from flows.evaluate import evaluate
