@@ -65,6 +65,11 @@ class VLLMScorer:
         return [out.outputs[0].text for out in outs]
 
 
+def import_engine_library() -> None:
+    """Import vLLM's engine in the calling thread (what `start_engine` would otherwise import first)."""
+    from vllm import LLM  # noqa: F401 - `import vllm` alone is lazy and imports almost nothing
+
+
 def start_engine(settings: Settings, model_key: str) -> Any:
     """Start a ``vllm.LLM`` for one configured model."""
     from vllm import LLM
