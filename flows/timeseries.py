@@ -7,7 +7,7 @@ from prefect import flow
 from forecaster import progress
 from forecaster.runtime import bootstrap
 from forecaster.settings import Settings, TimeSeriesSettings
-from forecaster.timeseries.storage import ModelForecast, RunRecord
+from forecaster.timeseries.store import ModelForecast, RunRecord
 from tasks.timeseries import (
     backtest_report_task,
     backtest_task,

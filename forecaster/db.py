@@ -17,3 +17,15 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA foreign_keys=ON")
     return db
+
+
+def apply_schema(db: sqlite_utils.Database, schema: str, added_columns: tuple[tuple[str, str, str], ...] = ()) -> None:
+    """Create a store's tables and indexes, then add the columns (table, column, definition) a database lacks.
+
+    `schema` only holds CREATE ... IF NOT EXISTS, so an older database keeps its rows; columns added after a
+    table's first release cannot be created that way, so they are added here when missing.
+    """
+    db.executescript(schema)
+    for table, column, definition in added_columns:
+        if column not in {c.name for c in db[table].columns}:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")

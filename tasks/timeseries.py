@@ -19,7 +19,7 @@ from forecaster.timeseries.backends import ForecastBackend, build_backend
 from forecaster.timeseries.demo import air_passengers
 from forecaster.timeseries.loading import columns_of, frame_to_series, load_series
 from forecaster.timeseries.series import Forecast, Series
-from forecaster.timeseries.storage import ModelForecast, RunRecord, store_run
+from forecaster.timeseries.store import ModelForecast, RunRecord, SeriesStore
 from tasks.artifacts import publish_pngs
 
 
@@ -77,7 +77,11 @@ def store_task(
     database_path: str, run: RunRecord, forecasts: list[ModelForecast], metrics: pd.DataFrame | None = None
 ) -> str:
     """Write the run in one transaction; returns its id."""
-    run_id = store_run(database_path, run, forecasts, metrics)
+    store = SeriesStore(database_path)
+    try:
+        run_id = store.save_run(run, forecasts, metrics)
+    finally:
+        store.close()
     get_run_logger().info("stored run %s (%d forecasts)", run_id, len(forecasts))
     return run_id
 

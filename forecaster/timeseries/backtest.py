@@ -14,7 +14,7 @@ from forecaster.timeseries.baselines import BASELINES, baseline_forecasts
 from forecaster.timeseries.metrics import mape, mase, weighted_quantile_loss
 from forecaster.timeseries.seasonality import season_length as season_of
 from forecaster.timeseries.series import Forecast, Series
-from forecaster.timeseries.storage import ModelForecast
+from forecaster.timeseries.store import ModelForecast
 
 CHRONOS = "Chronos-2"
 MODELS = (CHRONOS, *BASELINES)

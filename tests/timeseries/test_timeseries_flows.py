@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from forecaster.names import file_stem
-from forecaster.db import open_database
 from forecaster.errors import InputError
-from forecaster.timeseries.storage import read_forecasts, read_metrics
+from forecaster.timeseries.store import SeriesStore
 from tests.images import differ, size
 
 from .conftest import write_config
@@ -36,7 +35,7 @@ def artifact_of_run(flow_run_id, key: str):
 
 
 def test_forecast_flow_stores_every_step_and_level_of_1961(forecast_run):
-    rows = read_forecasts(forecast_run["database_path"], forecast_run["run_id"])
+    rows = SeriesStore(forecast_run["database_path"]).forecasts(forecast_run["run_id"])
     assert len(rows) == 12 * 3
     assert set(rows["series_id"]) == {"AirPassengers"}
     assert set(rows["quantile_level"]) == {0.1, 0.5, 0.9}
@@ -46,9 +45,7 @@ def test_forecast_flow_stores_every_step_and_level_of_1961(forecast_run):
 
 
 def test_forecast_flow_records_the_run(forecast_run):
-    db = open_database(forecast_run["database_path"])
-    run = db["ts_runs"].get(forecast_run["run_id"])
-    db.close()
+    run = SeriesStore(forecast_run["database_path"]).run(forecast_run["run_id"])
     assert (run["kind"], run["backend"], run["horizon"], run["n_series"]) == ("forecast", "in-process", 12, 1)
 
 
@@ -83,12 +80,12 @@ def test_backtest_flow_reproduces_the_baselines_mape_on_1960(backtest_run):
 
 
 def test_backtest_flow_stores_scores_and_every_models_forecasts(backtest_run):
-    metrics = read_metrics(backtest_run["database_path"], backtest_run["run_id"])
+    metrics = SeriesStore(backtest_run["database_path"]).metrics(backtest_run["run_id"])
     assert sorted(metrics["model"]) == sorted(["Chronos-2", *BASELINE_MAPE_1960])
     stored = metrics.set_index("model")["mape"]
     for row in backtest_run["summary"]:
         assert stored[row["model"]] == pytest.approx(row["mape"])
-    rows = read_forecasts(backtest_run["database_path"], backtest_run["run_id"])
+    rows = SeriesStore(backtest_run["database_path"]).forecasts(backtest_run["run_id"])
     assert len(rows) == 4 * 12 * 3
     assert rows["timestamp"].min() == "1960-01-31T00:00:00"
 
@@ -108,7 +105,7 @@ def test_a_flow_given_no_settings_reads_the_project_configuration(
     monkeypatch.setenv("FORECASTER_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("FORECASTER_TIMESERIES__MODEL_PATH", str(tiny_checkpoint))
     result = forecast_series_flow(str(demo_csv), horizon=6)
-    assert len(read_forecasts(tmp_path / "forecaster.db", result["run_id"])) == 6 * 3
+    assert len(SeriesStore(tmp_path / "forecaster.db").forecasts(result["run_id"])) == 6 * 3
     assert result["plots"][0].startswith(str(tmp_path / "plots"))
 
 
@@ -123,7 +120,7 @@ def test_forecast_flow_takes_several_series_with_known_future_covariates(prefect
     (tmp_path / "shops.csv").write_text("\n".join(lines) + "\n")
     result = forecast_series_flow(str(tmp_path / "shops.csv"), horizon=4, quantile_levels=[0.1, 0.5, 0.9],
                                   config_file=write_config(tmp_path / "run", tiny_checkpoint))
-    rows = read_forecasts(tmp_path / "run" / "forecaster.db", result["run_id"])
+    rows = SeriesStore(tmp_path / "run" / "forecaster.db").forecasts(result["run_id"])
     assert rows.groupby("series_id").size().to_dict() == {"north": 12, "south/east": 12}
     assert sorted(rows["timestamp"].unique())[0] == "2024-02-25T00:00:00"
     # One chart per series; a "/" in an id cannot reach the file system.

@@ -9,7 +9,7 @@ import pytest
 from chronos2_vllm.testing import SERVED_NAME
 from forecaster.timeseries.backends import PoolingBackend, build_backend
 from forecaster.timeseries.loading import load_series
-from forecaster.timeseries.storage import read_forecasts
+from forecaster.timeseries.store import SeriesStore
 
 from .conftest import write_config
 
@@ -47,8 +47,8 @@ def test_forecast_flow_through_the_server_stores_the_in_process_rows(
     result = forecast_series_flow(str(demo_csv), horizon=12, quantile_levels=[0.1, 0.5, 0.9],
                                   config_file=pooling_config)
     assert result["backend"] == "pooling"
-    remote = read_forecasts(result["database_path"], result["run_id"])
-    local = read_forecasts(forecast_run["database_path"], forecast_run["run_id"])
+    remote = SeriesStore(result["database_path"]).forecasts(result["run_id"])
+    local = SeriesStore(forecast_run["database_path"]).forecasts(forecast_run["run_id"])
     assert list(remote["timestamp"]) == list(local["timestamp"])
     np.testing.assert_allclose(remote["value"], local["value"], rtol=1e-6)
 
