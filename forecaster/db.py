@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
 import sqlite_utils
 
@@ -29,3 +30,18 @@ def apply_schema(db: sqlite_utils.Database, schema: str, added_columns: tuple[tu
     for table, column, definition in added_columns:
         if column not in {c.name for c in db[table].columns}:
             db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+
+
+class Closing:
+    """What every store shares: `close()`, and closing at the end of a `with` block."""
+
+    db: sqlite_utils.Database
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

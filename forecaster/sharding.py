@@ -5,13 +5,15 @@ Plain Python over the event store; the parent flow (flows/sharded.py) adds Prefe
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from forecaster.errors import InputError
 from forecaster.events.questions import Question
+
+if TYPE_CHECKING:
+    from forecaster.events.store import ForecastStore
 
 
 @dataclass
@@ -66,20 +68,13 @@ def question_records(questions: Iterable[Question]) -> list[dict[str, Any]]:
 
 def stored_question_ids(database: str | Path, flow_run_ids: Sequence[str]) -> set[str]:
     """Questions already stored by any of these flow runs (a question is stored with its context row, in the
-    same transaction as its forecasts, so a row here means the whole question is there)."""
+    same transaction as its forecasts, so a row there means the whole question is there)."""
     if not flow_run_ids or not Path(database).is_file():
         return set()
-    from forecaster.db import open_database
+    from forecaster.events.store import ForecastStore
 
-    marks = ", ".join("?" for _ in flow_run_ids)
-    db = open_database(database)
-    try:
-        rows = db.execute(
-            "SELECT DISTINCT c.question_id FROM question_context c JOIN runs r ON r.id = c.run_id"
-            f" WHERE r.flow_run_id IN ({marks})", list(flow_run_ids)).fetchall()
-    finally:
-        db.conn.close()
-    return {row[0] for row in rows}
+    with ForecastStore(database) as store:
+        return store.questions_stored_by(store.runs_of_flow_runs(flow_run_ids))
 
 
 def remaining(shard: Shard, stored: set[str]) -> list[Question]:
@@ -93,36 +88,29 @@ def merged_summaries(database: str | Path, questions: Sequence[Question],
 
     Same record shape as `forecaster.events.rendering.summary`; a question no shard stored gets a failed row.
     """
-    from forecaster.db import open_database
+    from forecaster.events.store import ForecastStore
 
-    marks = ", ".join("?" for _ in flow_run_ids) or "NULL"
-    db = open_database(database)
-    try:
-        runs = {r[0] for r in db.execute(f"SELECT id FROM runs WHERE flow_run_id IN ({marks})",
-                                         list(flow_run_ids)).fetchall()}
-        return [_summary(db, q, runs) for q in questions]
-    finally:
-        db.conn.close()
+    with ForecastStore(database) as store:
+        runs = store.runs_of_flow_runs(flow_run_ids)
+        return [_summary(store, q, runs) for q in questions]
 
 
-def _summary(db: Any, q: Question, runs: set[str]) -> dict[str, Any]:
+def _summary(store: ForecastStore, q: Question, runs: set[str]) -> dict[str, Any]:
     """The question's latest stored result among the set's runs."""
-    context = [r for r in db.execute("SELECT run_id, passages, failures FROM question_context WHERE question_id = ?",
-                                     [q.id]).fetchall() if r[0] in runs]
+    contexts = [(run_id, c) for run_id, c in store.contexts(q.id).items() if run_id in runs]
     base = {"run_id": None, "question_id": q.id, "question": q.text, "ensemble": None, "method": None,
             "failures": ["not stored by any shard"], "agents": {}, "low_mass": [], "context": [],
             "retrieval_failures": []}
-    if not context:
+    if not contexts:
         return base
-    run_id, passages, failures = context[-1]
-    ensemble = db.execute("SELECT probability, method FROM ensemble_forecasts WHERE run_id = ? AND question_id = ?",
-                          [run_id, q.id]).fetchone()
-    agents = db.execute("SELECT agent, probability, low_mass FROM agent_forecasts WHERE run_id = ? AND question_id = ?"
-                        " ORDER BY id", [run_id, q.id]).fetchall()
-    failed = db.execute("SELECT agent, reason FROM question_failures WHERE run_id = ? AND question_id = ?"
-                        " ORDER BY agent", [run_id, q.id]).fetchall()
-    return {**base, "run_id": run_id, "ensemble": ensemble[0] if ensemble else None,
-            "method": ensemble[1] if ensemble else None, "failures": [f"{a}: {r}" for a, r in failed],
-            "agents": {a: p for a, p, _ in agents}, "low_mass": [a for a, _, low in agents if low],
-            "context": [p["title"] for p in json.loads(passages)],
-            "retrieval_failures": [f"{f['source']}: {f['reason']}" for f in json.loads(failures)]}
+    run_id, context = contexts[-1]
+    ensemble = next((e for e in store.ensemble_history(q.id) if e["run_id"] == run_id), None)
+    agents = [a for a in store.agent_history(q.id) if a["run_id"] == run_id]
+    failed = store.failures(q.id).get(run_id, [])
+    return {**base, "run_id": run_id, "ensemble": ensemble["probability"] if ensemble else None,
+            "method": ensemble["method"] if ensemble else None,
+            "failures": [f"{f['agent']}: {f['reason']}" for f in failed],
+            "agents": {a["agent"]: a["probability"] for a in agents},
+            "low_mass": [a["agent"] for a in agents if a["low_mass"]],
+            "context": [p["title"] for p in context["passages"]],
+            "retrieval_failures": [f"{f['source']}: {f['reason']}" for f in context["failures"]]}

@@ -77,11 +77,8 @@ def store_task(
     database_path: str, run: RunRecord, forecasts: list[ModelForecast], metrics: pd.DataFrame | None = None
 ) -> str:
     """Write the run in one transaction; returns its id."""
-    store = SeriesStore(database_path)
-    try:
+    with SeriesStore(database_path) as store:
         run_id = store.save_run(run, forecasts, metrics)
-    finally:
-        store.close()
     get_run_logger().info("stored run %s (%d forecasts)", run_id, len(forecasts))
     return run_id
 

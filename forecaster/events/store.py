@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from forecaster.events.agents import AgentForecast, ForecastFailure
-from forecaster.db import open_database
+from forecaster.db import Closing, apply_schema, open_database
 from forecaster.events.ensemble import EnsembleForecast
 from forecaster.events.questions import Question
 
@@ -90,6 +90,13 @@ CREATE TABLE IF NOT EXISTS question_failures (
 CREATE INDEX IF NOT EXISTS agent_forecasts_question ON agent_forecasts (question_id, created_at);
 CREATE INDEX IF NOT EXISTS ensemble_forecasts_question ON ensemble_forecasts (question_id, created_at);
 """
+# Columns added after the first release (table, column, definition), added to a database written before them.
+ADDED_COLUMNS = (
+    ("agent_forecasts", "context_cut", "TEXT NOT NULL DEFAULT '[]'"),
+    ("runs", "reason", "TEXT"),
+    ("runs", "resumes", "INTEGER NOT NULL DEFAULT 0"),
+    ("runs", "process", "TEXT"),
+)
 
 
 @dataclass(frozen=True)
@@ -113,33 +120,19 @@ class QuestionResult:
         return self.ensemble is None
 
 
-class ForecastStore:
+class ForecastStore(Closing):
     """Reads and writes event forecasts; each question is saved in one transaction."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.db = open_database(path)
-        self.db.executescript(SCHEMA)
-        self._upgrade()
-
-    def _upgrade(self) -> None:
-        """Columns added after the first release, added to a database written before them."""
-        columns = {c.name for c in self.db["agent_forecasts"].columns}
-        if "context_cut" not in columns:
-            self.db.execute("ALTER TABLE agent_forecasts ADD COLUMN context_cut TEXT NOT NULL DEFAULT '[]'")
-        run_columns = {c.name for c in self.db["runs"].columns}
-        if "reason" not in run_columns:
-            self.db.execute("ALTER TABLE runs ADD COLUMN reason TEXT")
-        if "resumes" not in run_columns:
-            self.db.execute("ALTER TABLE runs ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0")
-        if "process" not in run_columns:
-            self.db.execute("ALTER TABLE runs ADD COLUMN process TEXT")
+        apply_schema(self.db, SCHEMA, ADDED_COLUMNS)
 
     def start_run(self, run_id: str, flow_run_id: str | None, ensemble_method: str, agents: Sequence[str],
                   process: str | None = None) -> None:
         """Record a run `running`; `process` identifies the process executing it (see `events.resume`)."""
-        with self.db.atomic():
-            self.db.execute(
+        with self.db.conn:
+            self.db.conn.execute(
                 "INSERT OR IGNORE INTO runs (id, started_at, status, flow_run_id, ensemble_method, agents, process) "
                 "VALUES (?, ?, 'running', ?, ?, ?, ?)",
                 [run_id, _now(), flow_run_id, ensemble_method, json.dumps(list(agents)), process],
@@ -147,16 +140,16 @@ class ForecastStore:
 
     def finish_run(self, run_id: str, status: str, reason: str | None = None) -> None:
         """End the run's record; `reason` (why it failed) is added to what earlier attempts recorded."""
-        with self.db.atomic():
-            self.db.execute(
+        with self.db.conn:
+            self.db.conn.execute(
                 "UPDATE runs SET finished_at = ?, status = ?,"
                 " reason = CASE WHEN ? IS NULL THEN reason WHEN reason IS NULL THEN ? ELSE reason || '; ' || ? END"
                 " WHERE id = ?", [_now(), status, reason, reason, reason, run_id])
 
     def reopen_run(self, run_id: str, flow_run_id: str | None, process: str | None = None) -> None:
         """A resumed run is `running` again, now under `flow_run_id` and `process`, its earlier reasons kept."""
-        with self.db.atomic():
-            self.db.execute("UPDATE runs SET status = 'running', finished_at = NULL, flow_run_id = ?, process = ?,"
+        with self.db.conn:
+            self.db.conn.execute("UPDATE runs SET status = 'running', finished_at = NULL, flow_run_id = ?, process = ?,"
                             " resumes = resumes + 1 WHERE id = ?", [flow_run_id, process, run_id])
 
     def running_runs(self) -> list[dict[str, Any]]:
@@ -169,6 +162,19 @@ class ForecastStore:
                                   [flow_run_id]))
         return rows[0] if rows else None
 
+    def runs_of_flow_runs(self, flow_run_ids: Sequence[str]) -> set[str]:
+        """The runs any of these Prefect flow runs recorded."""
+        marks = ", ".join("?" for _ in flow_run_ids) or "NULL"
+        rows = self.db.execute(f"SELECT id FROM runs WHERE flow_run_id IN ({marks})", list(flow_run_ids))
+        return {r[0] for r in rows.fetchall()}
+
+    def questions_stored_by(self, run_ids: set[str]) -> set[str]:
+        """Questions any of these runs stored, failed ones included (each has a context row)."""
+        marks = ", ".join("?" for _ in run_ids) or "NULL"
+        rows = self.db.execute(f"SELECT DISTINCT question_id FROM question_context WHERE run_id IN ({marks})",
+                               sorted(run_ids))
+        return {r[0] for r in rows.fetchall()}
+
     def stored_questions(self, run_id: str) -> set[str]:
         """Questions the run stored with an ensemble forecast: what a resume skips (failed ones are retried)."""
         rows = self.db.execute("SELECT question_id FROM ensemble_forecasts WHERE run_id = ?", [run_id])
@@ -177,8 +183,8 @@ class ForecastStore:
     def save_question(self, run_id: str, result: QuestionResult) -> None:
         """Write the question and all its forecasts of this run atomically; a retry replaces, never duplicates."""
         q, now = result.question, _now()
-        with self.db.atomic():
-            self.db.execute(
+        with self.db.conn:
+            self.db.conn.execute(
                 "INSERT INTO questions (id, text, background, resolution_criteria, resolution_date, forecast_date,"
                 " source, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET text=excluded.text, background=excluded.background,"
@@ -188,9 +194,9 @@ class ForecastStore:
                  q.source, now, now],
             )
             for table in ("agent_forecasts", "ensemble_forecasts", "question_context", "question_failures"):
-                self.db.execute(f"DELETE FROM {table} WHERE run_id = ? AND question_id = ?", [run_id, q.id])
+                self.db.conn.execute(f"DELETE FROM {table} WHERE run_id = ? AND question_id = ?", [run_id, q.id])
             for f in result.agent_forecasts:
-                self.db.execute(
+                self.db.conn.execute(
                     "INSERT INTO agent_forecasts (run_id, question_id, as_of, created_at, agent, model, style, weight,"
                     " probability, median, mode, entropy_bits, mass, low_mass, distribution, prompt, reasoning,"
                     " passage_ids, context_cut) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -201,17 +207,17 @@ class ForecastStore:
                 )
             e = result.ensemble
             if e is not None:
-                self.db.execute(
+                self.db.conn.execute(
                     "INSERT INTO ensemble_forecasts (run_id, question_id, as_of, created_at, method, probability,"
                     " agents) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [run_id, q.id, result.as_of.isoformat(), now, e.method, e.probability,
                      json.dumps(list(e.agents))],
                 )
             for f in result.failures:
-                self.db.execute(
+                self.db.conn.execute(
                     "INSERT INTO question_failures (run_id, question_id, agent, reason, created_at)"
                     " VALUES (?, ?, ?, ?, ?)", [run_id, q.id, f.agent, f.reason, now])
-            self.db.execute(
+            self.db.conn.execute(
                 "INSERT INTO question_context (run_id, question_id, passages, failures) VALUES (?, ?, ?, ?)",
                 [run_id, q.id, json.dumps(list(result.passages)), json.dumps(list(result.retrieval_failures))],
             )

@@ -11,7 +11,7 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
-from forecaster.db import apply_schema, open_database
+from forecaster.db import Closing, apply_schema, open_database
 from forecaster.timeseries.series import Forecast
 
 @dataclass(frozen=True)
@@ -76,16 +76,13 @@ CREATE TABLE IF NOT EXISTS ts_backtest_metrics (
 """
 
 
-class SeriesStore:
+class SeriesStore(Closing):
     """Reads and writes time-series runs, their forecasts and backtest metrics; each run in one transaction."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.db = open_database(path)
         apply_schema(self.db, SCHEMA)
-
-    def close(self) -> None:
-        self.db.close()
 
     def save_run(self, run: RunRecord, forecasts: Iterable[ModelForecast], metrics: pd.DataFrame | None = None) -> str:
         """Write the run, its forecast rows and (backtests) its metrics in one transaction; returns the run id."""
