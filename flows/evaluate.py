@@ -8,10 +8,10 @@ from prefect import flow, get_run_logger
 
 from flows.events import forecast_events
 from forecaster.errors import InputError
-from forecaster.evaluation_rows import ResolvedSet
+from forecaster.scoring.evaluation_rows import ResolvedSet
 from forecaster.events.agents import select_agents
 from forecaster.flow_parameters import check_evaluate_parameters
-from forecaster.resolutions import Resolution
+from forecaster.scoring.resolutions import Resolution
 from forecaster.runtime import bootstrap
 from forecaster.scoring.learned import WEIGHTED_NAME
 from forecaster.scoring.scores import BASE_RATE_NAME, CONSTANT_NAME, MARKET_NAME, ScoringOptions

@@ -61,8 +61,8 @@ def check_evaluate_parameters(
     n_resamples: int = 2000,
 ) -> list[Question]:
     """The file's questions, once every parameter of `evaluate` is found valid (its outcomes too)."""
-    from forecaster.evaluation_rows import file_has_outcomes
-    from forecaster.resolutions import read_resolutions_file
+    from forecaster.scoring.evaluation_rows import file_has_outcomes
+    from forecaster.scoring.resolutions import read_resolutions_file
 
     if not isinstance(questions_file, (str, Path)) or not str(questions_file):
         raise InputError("questions_file: must be the path of a questions file")

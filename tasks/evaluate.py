@@ -9,9 +9,8 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from forecaster.db import open_database
 from forecaster.scoring.markdown import scores_markdown
-from forecaster.evaluation_rows import (
+from forecaster.scoring.evaluation_rows import (
     ResolvedSet,
     StoredForecast,
     evaluation_rows,
@@ -22,11 +21,10 @@ from forecaster.evaluation_rows import (
 )
 from forecaster.events.questions import Question
 from forecaster.events.store import ForecastStore
-from forecaster.resolutions import Resolution
-from forecaster.resolutions_store import import_file, load_resolutions
+from forecaster.scoring.resolutions import Resolution
 from forecaster.scoring.plots import PlotPaths, write_plots
 from forecaster.scoring.scores import ForecastRow, ScoreRow, ScoringOptions
-from forecaster.scoring.scores_store import save_scores
+from forecaster.scoring.store import ScoringStore
 from forecaster.scoring.summary import ScoringSummary, summarise
 from forecaster.settings import Settings
 from forecaster.names import artifact_key, file_stem
@@ -40,26 +38,30 @@ def import_outcomes_task(settings: Settings, questions_file: str) -> tuple[int, 
     """Record the file's outcomes and market probabilities, if it carries them (all or nothing)."""
     if not file_has_outcomes(questions_file):
         return 0, 0
-    return import_file(open_database(settings.database_path), questions_file)
+    with ScoringStore(settings.database_path) as store:
+        return store.import_file(questions_file)
 
 
 @task(name="resolved-questions", **DB_TASK)
 def resolved_questions_task(settings: Settings,
                             questions: Sequence[Question]) -> tuple[ResolvedSet, dict[str, Resolution]]:
     """The questions with a recorded outcome, and those outcomes."""
-    resolutions = load_resolutions(open_database(settings.database_path))
+    with ScoringStore(settings.database_path) as store:
+        resolutions = store.resolutions()
     split = split_resolved(questions, resolutions)
     return split, {q.id: resolutions[q.id] for q in split.resolved}
 
 
 @task(name="read-run-forecasts", **DB_TASK)
 def run_forecasts_task(settings: Settings, run_id: str) -> list[StoredForecast]:
-    return run_forecasts(ForecastStore(settings.database_path), run_id)
+    with ForecastStore(settings.database_path) as store:
+        return run_forecasts(store, run_id)
 
 
 @task(name="market-probabilities", **DB_TASK)
 def market_task(settings: Settings, questions: Sequence[Question]) -> dict[str, float]:
-    return market_as_of(open_database(settings.database_path), questions)
+    with ScoringStore(settings.database_path) as store:
+        return market_as_of(store, questions)
 
 
 @task(name="scoring-rows", cache_policy=NO_CACHE)
@@ -77,7 +79,8 @@ def summarise_task(rows: Sequence[ForecastRow], market: Mapping[str, float],
 
 @task(name="store-scores", **DB_TASK)
 def store_scores_task(settings: Settings, evaluation_id: str, table: Sequence[ScoreRow]) -> int:
-    return save_scores(open_database(settings.database_path), evaluation_id, table)
+    with ScoringStore(settings.database_path) as store:
+        return store.save_scores(evaluation_id, table)
 
 
 @task(name="evaluation-plots", cache_policy=NO_CACHE, retries=1)

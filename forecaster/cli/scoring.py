@@ -23,10 +23,9 @@ def resolve(
     ),
 ) -> None:
     """Record how questions resolved: `resolve ID yes|no [--date D]` or `resolve --file F`."""
-    from forecaster.db import open_database
-    from forecaster.resolutions import Resolution, parse_date, parse_outcome, read_resolutions_file
+    from forecaster.scoring.resolutions import Resolution, parse_date, parse_outcome, read_resolutions_file
     from forecaster.names import id_problem
-    from forecaster.resolutions_store import save
+    from forecaster.scoring.store import ScoringStore
 
     settings = common.settings()
     with common.clean_errors():
@@ -35,8 +34,8 @@ def resolve(
                 raise InputError("--file records a whole file: give no QUESTION_ID, OUTCOME or --date with it")
             # Validated in full before the database is even opened: a bad file leaves no trace.
             parsed = read_resolutions_file(file)
-            db = open_database(settings.database_path)
-            n_res, n_market = save(db, parsed.resolutions, parsed.market_probabilities)
+            with ScoringStore(settings.database_path) as store:
+                n_res, n_market = store.save(parsed.resolutions, parsed.market_probabilities)
             typer.echo(f"recorded {n_res} resolutions and {n_market} market probabilities from {file}")
             return
         if question_id is None or outcome is None:
@@ -52,8 +51,8 @@ def resolve(
             when = parse_date(resolution_date) if resolution_date is not None else date.today()
         except ValueError as exc:
             raise InputError(f"--date {exc}") from None
-        db = open_database(settings.database_path)
-        save(db, [Resolution(question_id.strip(), value, when, "cli")])
+        with ScoringStore(settings.database_path) as store:
+            store.save([Resolution(question_id.strip(), value, when, "cli")])
         typer.echo(f"{question_id.strip()} resolved {'yes' if value else 'no'} on {when.isoformat()}")
 
 

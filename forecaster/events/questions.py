@@ -19,7 +19,7 @@ import yaml
 from forecaster.errors import InputError
 from forecaster.input_files import MAX_INPUT_BYTES, check_input_file, input_lines, read_input_text
 from forecaster.names import id_problem
-from forecaster.resolutions import parse_date, parse_outcome, parse_probability, shown
+from forecaster.scoring.resolutions import parse_date, parse_outcome, parse_probability, shown
 
 KNOWN_FIELDS = {
     "id", "question", "text", "background", "resolution_criteria", "resolution_date", "forecast_date",

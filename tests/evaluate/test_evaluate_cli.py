@@ -11,10 +11,9 @@ from typer.testing import CliRunner
 
 from forecaster.events.agents import AgentForecast
 from forecaster.cli import app
-from forecaster.db import open_database
 from forecaster.events.ensemble import EnsembleForecast
 from forecaster.events.questions import Question
-from forecaster.scoring.scores_store import load_scores
+from forecaster.scoring.store import ScoringStore
 from forecaster.events.store import ForecastStore, QuestionResult
 
 DAY = dt.date(2024, 7, 21)
@@ -74,7 +73,7 @@ def test_rescoring_a_stored_run_prints_and_stores_the_table(prefect_server, sett
     assert result.exit_code == 0, result.output
     assert "[all]" in result.output and "[source=acled]" in result.output
     assert "evaluation run-old: 3 question(s)" in result.output
-    scores = {(s.scope, s.name): s for s in load_scores(open_database(settings.database_path), "run-old")}
+    scores = {(s.scope, s.name): s for s in ScoringStore(settings.database_path).scores("run-old")}
     assert scores[("all", "a")].brier == pytest.approx(((0.7 - 1) ** 2 + 0.4**2 + 0.5**2) / 3)
     assert scores[("all", "mean")].brier == pytest.approx(((0.8 - 1) ** 2 + 0.3**2 + 0.5**2) / 3)
     assert scores[("with market", "market")].n == 2

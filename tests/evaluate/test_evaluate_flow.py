@@ -14,8 +14,7 @@ import pytest
 from flows.evaluate import evaluate
 from forecaster.db import open_database
 from forecaster.events.ensemble import METHODS
-from forecaster.resolutions_store import load_market_probabilities, load_resolutions
-from forecaster.scoring.scores_store import load_scores
+from forecaster.scoring.store import ScoringStore
 from forecaster.settings import load_settings
 from tests.images import size
 from tests.shared_data import dev_records as all_dev_records
@@ -67,10 +66,10 @@ def agent_rows(settings, run_id: str) -> list[dict]:
 
 def test_the_files_outcomes_and_market_probabilities_are_recorded(evaluation):
     _, settings, _ = evaluation
-    db = open_database(settings.database_path)
+    store = ScoringStore(settings.database_path)
     records = dev_records()
-    assert {q: r.outcome for q, r in load_resolutions(db).items()} == {r["id"]: r["outcome"] for r in records}
-    assert load_market_probabilities(db) == {r["id"]: r["market_probability"] for r in records
+    assert {q: r.outcome for q, r in store.resolutions().items()} == {r["id"]: r["outcome"] for r in records}
+    assert store.market_probabilities() == {r["id"]: r["market_probability"] for r in records
                                              if r["market_probability"] is not None}
 
 
@@ -97,7 +96,7 @@ def test_documents_dated_before_the_forecast_date_do_reach_the_prompts(evaluatio
 
 def test_stored_scores_are_the_returned_table_under_the_runs_id(evaluation):
     result, settings, _ = evaluation
-    stored = load_scores(open_database(settings.database_path), result["evaluation_id"])
+    stored = ScoringStore(settings.database_path).scores(result["evaluation_id"])
     assert [s.as_record() for s in stored] == result["scores"]
 
 

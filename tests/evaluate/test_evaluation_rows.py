@@ -8,10 +8,9 @@ import json
 import pytest
 
 from forecaster.events.agents import AgentForecast
-from forecaster.db import open_database
 from forecaster.events.ensemble import METHODS, EnsembleForecast
 from forecaster.errors import InputError
-from forecaster.evaluation_rows import (
+from forecaster.scoring.evaluation_rows import (
     agent_and_ensemble_rows,
     evaluation_rows,
     file_has_outcomes,
@@ -20,8 +19,8 @@ from forecaster.evaluation_rows import (
     split_resolved,
 )
 from forecaster.events.questions import Question
-from forecaster.resolutions import MarketProbability, Resolution
-from forecaster.resolutions_store import save
+from forecaster.scoring.resolutions import MarketProbability, Resolution
+from forecaster.scoring.store import ScoringStore
 from forecaster.settings import EnsembleSettings
 from forecaster.events.store import ForecastStore, QuestionResult
 
@@ -125,10 +124,10 @@ def test_a_resolved_question_without_forecast_date_is_rejected_by_name():
 
 
 def test_the_market_is_read_as_it_stood_on_the_forecast_date(tmp_path):
-    db = open_database(tmp_path / "m.db")
-    save(db, [], [MarketProbability("q1", 0.3, dt.date(2024, 7, 1)), MarketProbability("q1", 0.4, DAY),
+    store = ScoringStore(tmp_path / "m.db")
+    store.save([], [MarketProbability("q1", 0.3, dt.date(2024, 7, 1)), MarketProbability("q1", 0.4, DAY),
                   MarketProbability("q1", 0.9, dt.date(2024, 8, 1)), MarketProbability("q2", 0.7, dt.date(2024, 9, 1))])
-    assert market_as_of(db, [question("q1"), question("q2"), question("q3")]) == {"q1": 0.4}
+    assert market_as_of(store, [question("q1"), question("q2"), question("q3")]) == {"q1": 0.4}
 
 
 def test_only_jsonl_files_with_an_outcome_field_are_resolutions_files(tmp_path):

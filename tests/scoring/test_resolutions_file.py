@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from forecaster.errors import InputError
-from forecaster.resolutions import read_resolutions_file
+from forecaster.scoring.resolutions import read_resolutions_file
 from tests.shared_data import DEV_FILE, dev_records
 
 

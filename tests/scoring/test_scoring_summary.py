@@ -4,9 +4,7 @@ from datetime import date
 
 import pytest
 
-from forecaster.db import open_database
 from forecaster.scoring.scores import ForecastRow, ScoringOptions
-from forecaster.scoring.scores_store import load_scores, save_scores
 from forecaster.scoring.summary import summarise
 from tests.shared_data import dev_records
 
@@ -34,14 +32,3 @@ def test_summary_scores_the_dev_file_against_market_and_coin(dev, tmp_path):
     assert by[("all", "market")].n == len(market) == sum(r["market_probability"] is not None for r in records)
     assert "[with market]" in summary.text and "always-0.3" in summary.text
     assert summary.plots.calibration.exists() and summary.plots.brier_over_time.exists()
-
-
-def test_scores_round_trip_through_sqlite_and_a_rerun_replaces_them(dev, tmp_path):
-    _, rows, market = dev
-    table = summarise(rows, market, None, ScoringOptions(n_resamples=100)).table
-    path = tmp_path / "forecaster.db"
-    assert save_scores(open_database(path), "dev-run", table) == len(table)
-    assert load_scores(open_database(path), "dev-run") == table
-    save_scores(open_database(path), "dev-run", table[:3])
-    assert load_scores(open_database(path), "dev-run") == table[:3]
-    assert load_scores(open_database(path), "other-run") == []

@@ -10,16 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Mapping, Sequence
 
-import sqlite_utils
-
 from forecaster.events.ensemble import METHODS, combine_with_settings
 from forecaster.errors import InputError
 from forecaster.events.questions import Question
 from forecaster.events.store import ForecastStore
-from forecaster.resolutions import Resolution
-from forecaster.resolutions_store import load_market_probabilities
+from forecaster.scoring.resolutions import Resolution
 from forecaster.scoring.learned import learned_ensemble_rows
 from forecaster.scoring.scores import ForecastRow, Kind
+from forecaster.scoring.store import ScoringStore
 from forecaster.settings import EnsembleSettings
 
 
@@ -77,7 +75,7 @@ def run_forecasts(store: ForecastStore, run_id: str) -> list[StoredForecast]:
                            dt.date.fromisoformat(r["as_of"])) for r in store.run_agent_forecasts(run_id)]
 
 
-def market_as_of(db: sqlite_utils.Database, questions: Sequence[Question]) -> dict[str, float]:
+def market_as_of(store: ScoringStore, questions: Sequence[Question]) -> dict[str, float]:
     """Each question's latest recorded market probability on or before its forecast date."""
     by_day: dict[dt.date | None, list[str]] = {}
     for q in questions:
@@ -85,7 +83,7 @@ def market_as_of(db: sqlite_utils.Database, questions: Sequence[Question]) -> di
     market = {}
     for day, ids in by_day.items():
         # One read per forecast date; a question without one takes the latest probability.
-        known = load_market_probabilities(db, as_of=day)
+        known = store.market_probabilities(as_of=day)
         market.update({qid: known[qid] for qid in ids if qid in known})
     return market
 
