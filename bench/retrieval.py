@@ -13,7 +13,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from forecaster.db import open_database
 from forecaster.retrieval import retrieve
 from forecaster.retrieval.embedding import embed_texts, load_embedder
 from forecaster.retrieval.mediawiki_fixture import FixtureArticle, MediaWikiFixture
@@ -63,20 +62,20 @@ def main() -> None:
 
         # 1. Embedding throughput on passages the store has never seen.
         texts = [p for a in wiki.articles for p in split_passages(a.text, settings.passage_chars)]
-        db = open_database(Path(tmp) / "embed.db")
+        embed_store = RetrievalStore(Path(tmp) / "embed.db")
         t0 = time.perf_counter()
-        _, embedded = embed_texts(texts, settings.embedding_model, RetrievalStore(db))
+        _, embedded = embed_texts(texts, settings.embedding_model, embed_store)
         elapsed = time.perf_counter() - t0
         print(f"embedding: {embedded} passages of <= {settings.passage_chars} chars in {elapsed:.2f} s = "
               f"{embedded / elapsed:.1f} passages/s")
 
         # 2. The same questions twice against one store: cold (fetch + embed) then warm (cache).
-        db = open_database(Path(tmp) / "forecaster.db")
+        store = RetrievalStore(Path(tmp) / "forecaster.db")
         runs = []
         for label in ("cold", "warm"):
             seen = len(wiki.requests)
             t0 = time.perf_counter()
-            results = [retrieve(q, settings, db) for q in questions]
+            results = [retrieve(q, settings, store) for q in questions]
             elapsed = time.perf_counter() - t0
             runs.append(elapsed)
             print(f"{label} run: {len(questions)} questions in {elapsed:.2f} s "

@@ -16,7 +16,6 @@ from prefect import get_run_logger, task
 from prefect.exceptions import MissingContextError
 from prefect.cache_policies import NO_CACHE
 
-from forecaster.db import open_database
 from forecaster.errors import ForecasterError
 from forecaster.retrieval import RetrievalResult, SourceAvailability, SourceResult, enabled_sources
 from forecaster.retrieval.passage import SourceFailure, describe_failure
@@ -44,11 +43,8 @@ def retry_delays(settings: RetrievalSettings) -> list[float]:
 
 def _fetch(source: str, question_text: str, settings: RetrievalSettings, db_path: str,
            as_of: date | None) -> SourceResult:
-    db = open_database(db_path)
-    try:
-        return SOURCES[source](question_text, settings, db, as_of=as_of)
-    finally:
-        db.close()
+    with RetrievalStore(db_path) as store:
+        return SOURCES[source](question_text, settings, store, as_of=as_of)
 
 
 @task(name="retrieve-wikipedia", cache_policy=NO_CACHE, retry_condition_fn=_transient)
@@ -72,11 +68,8 @@ SOURCE_TASKS = {"wikipedia": wikipedia_passages, "local": local_passages}
 def rank_context(question_text: str, outcomes: dict, settings: RetrievalSettings,
                  db_path: str) -> RetrievalResult:
     """The top passages over what the sources gave; failed sources (exceptions in `outcomes`) are recorded."""
-    db = open_database(db_path)
-    try:
-        return combine(question_text, outcomes, settings, db)
-    finally:
-        db.close()
+    with RetrievalStore(db_path) as store:
+        return combine(question_text, outcomes, settings, store)
 
 
 def prepare_store(db_path: str | Path) -> None:
@@ -84,11 +77,7 @@ def prepare_store(db_path: str | Path) -> None:
 
     Switching to WAL and creating tables take exclusive locks, which concurrent first writers fail to get.
     """
-    db = open_database(db_path)
-    try:
-        RetrievalStore(db)
-    finally:
-        db.close()
+    RetrievalStore(db_path).close()
 
 
 def retrieve_context(question_text: str, settings: RetrievalSettings, db_path: str | Path, *,

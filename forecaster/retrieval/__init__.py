@@ -1,6 +1,6 @@
 """Context for event questions: Wikipedia and local documents, embedded, ranked and cached in SQLite.
 
-`retrieve(question, settings.retrieval, db, as_of=...)` is the one call a pipeline needs; each source
+`retrieve(question, settings.retrieval, store, as_of=...)` is the one call a pipeline needs; each source
 (`fetch_wikipedia`, `fetch_local`) and the ranking (`rank_passages`) can also be called alone, which is
 what the Prefect tasks in `tasks/retrieval.py` do so that each source is retried on its own. Pass one
 `SourceAvailability` per run (`availability=`) so a source found unreachable is skipped for the rest of it.

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import sqlite_utils
 import yaml
 
 from forecaster.errors import ConfigError
@@ -31,7 +30,7 @@ class Document:
     date: date
 
 
-def fetch_local(question_text: str, settings: RetrievalSettings, db: sqlite_utils.Database, *,
+def fetch_local(question_text: str, settings: RetrievalSettings, store: RetrievalStore, *,
                 as_of: date | None = None) -> SourceResult:
     """Passages (unranked) from every readable document in the folder, dated on or before `as_of` if given.
 
@@ -42,7 +41,6 @@ def fetch_local(question_text: str, settings: RetrievalSettings, db: sqlite_util
         return SourceResult("local")
     if not folder.is_dir():
         raise ConfigError(f"retrieval.documents_dir: {folder} is not a folder")
-    store = RetrievalStore(db)
     passages: list[Passage] = []
     warnings: list[str] = []
     for path in document_paths(folder):

@@ -6,8 +6,6 @@ import logging
 from datetime import date
 from typing import Callable
 
-import sqlite_utils
-
 from forecaster.retrieval.availability import SourceAvailability
 from forecaster.retrieval.local_source import fetch_local
 from forecaster.retrieval.passage import Passage, RetrievalResult, SourceFailure, SourceResult, describe_failure
@@ -34,7 +32,7 @@ def enabled_sources(settings: RetrievalSettings) -> list[str]:
     return names
 
 
-def retrieve(question_text: str, settings: RetrievalSettings, db: sqlite_utils.Database, *,
+def retrieve(question_text: str, settings: RetrievalSettings, store: RetrievalStore, *,
              as_of: date | None = None, availability: SourceAvailability | None = None) -> RetrievalResult:
     """The best passages for a question from every enabled source; failures are listed, never raised.
 
@@ -49,7 +47,7 @@ def retrieve(question_text: str, settings: RetrievalSettings, db: sqlite_utils.D
             outcomes[name] = skipped
             continue
         try:
-            outcomes[name] = SOURCES[name](question_text, settings, db, as_of=as_of)
+            outcomes[name] = SOURCES[name](question_text, settings, store, as_of=as_of)
         except Exception as exc:  # the question goes on without this source
             outcomes[name] = exc
             marked = availability.record(name, exc) if availability is not None else None
@@ -57,7 +55,7 @@ def retrieve(question_text: str, settings: RetrievalSettings, db: sqlite_utils.D
                 log.warning("retrieval: %s is unavailable for the rest of this run (%s)", name, marked)
             if availability is not None and availability.skip(name) is not None:
                 warned.add(name)  # down for the run: said once, by whichever question found it first
-    result = combine(question_text, outcomes, settings, db)
+    result = combine(question_text, outcomes, settings, store)
     warn_failures(result, outcomes, warned, log)
     return result
 
@@ -70,7 +68,7 @@ def warn_failures(result: RetrievalResult, outcomes: dict, warned: set[str], log
 
 
 def combine(question_text: str, outcomes: dict[str, SourceResult | SourceFailure | BaseException],
-            settings: RetrievalSettings, db: sqlite_utils.Database) -> RetrievalResult:
+            settings: RetrievalSettings, store: RetrievalStore) -> RetrievalResult:
     """Rank what the sources gave; sources that raised (and a ranking fault) become failures.
 
     A `SourceFailure` among the outcomes is a source skipped without asking (marked unavailable for the
@@ -89,17 +87,17 @@ def combine(question_text: str, outcomes: dict[str, SourceResult | SourceFailure
         else:
             candidates.extend(outcome.passages)
             warnings.extend(outcome.warnings)
-    ranked = rank_or_fail(question_text, candidates, settings, db, failures)
+    ranked = rank_or_fail(question_text, candidates, settings, store, failures)
     return RetrievalResult(ranked.passages, failures, warnings, ranked.embedded)
 
 
 def rank_or_fail(question_text: str, candidates: list[Passage], settings: RetrievalSettings,
-                 db: sqlite_utils.Database, failures: list[SourceFailure]) -> RankedPassages:
+                 store: RetrievalStore, failures: list[SourceFailure]) -> RankedPassages:
     """Rank the candidates; if ranking itself fails, record it and give no passages."""
     if not candidates:
         return RankedPassages()
     try:
-        return rank_passages(question_text, candidates, settings, RetrievalStore(db))
+        return rank_passages(question_text, candidates, settings, store)
     except Exception as exc:  # e.g. the embedding model cannot load: forecast without context
         failures.append(SourceFailure("ranking", describe_failure(exc)))
         log.info("retrieval: ranking failed: %s", failures[-1].reason)  # callers warn

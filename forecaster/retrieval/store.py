@@ -5,19 +5,53 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sqlite_utils
 
+from forecaster.db import Closing, apply_schema, open_database
 from forecaster.retrieval.passage import Passage, Source, content_hash
 from forecaster.retrieval.text import split_passages
 
-ARTICLES = "retrieval_articles"
-PASSAGES = "retrieval_passages"
-EMBEDDINGS = "retrieval_embeddings"
-LOOKUPS = "retrieval_lookups"
-LOCAL_FILES = "retrieval_local_files"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS retrieval_articles (
+   id TEXT PRIMARY KEY,
+   source TEXT,
+   title TEXT,
+   location TEXT,
+   revision TEXT,
+   text TEXT,
+   stored_at TEXT
+);
+CREATE TABLE IF NOT EXISTS retrieval_passages (
+   article_id TEXT,
+   max_chars INTEGER,
+   idx INTEGER,
+   id TEXT,
+   text TEXT,
+   PRIMARY KEY (article_id, max_chars, idx)
+);
+CREATE TABLE IF NOT EXISTS retrieval_embeddings (
+   text_id TEXT,
+   model TEXT,
+   dim INTEGER,
+   vector BLOB,
+   PRIMARY KEY (text_id, model)
+);
+CREATE TABLE IF NOT EXISTS retrieval_lookups (
+   key TEXT PRIMARY KEY,
+   value TEXT,
+   fetched_at TEXT
+);
+CREATE TABLE IF NOT EXISTS retrieval_local_files (
+   path TEXT PRIMARY KEY,
+   mtime_ns INTEGER,
+   size INTEGER,
+   article_id TEXT,
+   doc_date TEXT
+);
+"""
 
 
 @dataclass(frozen=True)
@@ -32,58 +66,29 @@ class Article:
     revision: str | None = None
 
 
-class RetrievalStore:
+class RetrievalStore(Closing):
     """Reads and writes retrieval's tables; creates them on first use."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.db = db
-        self._ensure_tables()
-
-    def _ensure_tables(self) -> None:
-        tables = set(self.db.table_names())
-        if ARTICLES not in tables:
-            self.db[ARTICLES].create(
-                {"id": str, "source": str, "title": str, "location": str, "revision": str, "text": str,
-                 "stored_at": str},
-                pk="id",
-                if_not_exists=True,
-            )
-        if PASSAGES not in tables:
-            self.db[PASSAGES].create(
-                {"article_id": str, "max_chars": int, "idx": int, "id": str, "text": str},
-                pk=("article_id", "max_chars", "idx"),
-                if_not_exists=True,
-            )
-        if EMBEDDINGS not in tables:
-            self.db[EMBEDDINGS].create(
-                {"text_id": str, "model": str, "dim": int, "vector": bytes},
-                pk=("text_id", "model"),
-                if_not_exists=True,
-            )
-        if LOOKUPS not in tables:
-            self.db[LOOKUPS].create({"key": str, "value": str, "fetched_at": str}, pk="key", if_not_exists=True)
-        if LOCAL_FILES not in tables:
-            self.db[LOCAL_FILES].create(
-                {"path": str, "mtime_ns": int, "size": int, "article_id": str, "doc_date": str},
-                pk="path",
-                if_not_exists=True,
-            )
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.db = open_database(path)
+        apply_schema(self.db, SCHEMA)
 
     # Articles and their passages
     def save_article(self, source: Source, title: str, location: str, text: str,
                      revision: str | None = None) -> Article:
         """Store an article (once per distinct text) and return it."""
         article = Article(content_hash(text), source, title, location, text, revision)
-        self.db[ARTICLES].insert(
-            {"id": article.id, "source": source, "title": title, "location": location, "revision": revision,
-             "text": text, "stored_at": _now().isoformat()},
-            ignore=True,
-        )
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT OR IGNORE INTO retrieval_articles (id, source, title, location, revision, text, stored_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [article.id, source, title, location, revision, text, _now().isoformat()])
         return article
 
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, if any."""
-        rows = list(self.db[ARTICLES].rows_where("id = ?", [article_id]))
+        rows = list(self.db.query("SELECT * FROM retrieval_articles WHERE id = ?", [article_id]))
         if not rows:
             return None
         row = rows[0]
@@ -91,13 +96,16 @@ class RetrievalStore:
 
     def passages(self, article: Article, max_chars: int) -> list[Passage]:
         """The article split into passages of at most `max_chars` (split once, then read back)."""
-        rows = list(self.db[PASSAGES].rows_where(
-            "article_id = ? AND max_chars = ?", [article.id, max_chars], order_by="idx"))
+        rows = list(self.db.query("SELECT * FROM retrieval_passages WHERE article_id = ? AND max_chars = ?"
+                                  " ORDER BY idx", [article.id, max_chars]))
         if not rows:
             texts = split_passages(article.text, max_chars)
             rows = [{"article_id": article.id, "max_chars": max_chars, "idx": i, "id": content_hash(t), "text": t}
                     for i, t in enumerate(texts)]
-            self.db[PASSAGES].insert_all(rows, ignore=True)
+            with self.db.conn:
+                self.db.conn.executemany(
+                    "INSERT OR IGNORE INTO retrieval_passages (article_id, max_chars, idx, id, text)"
+                    " VALUES (:article_id, :max_chars, :idx, :id, :text)", rows)
         return [Passage(r["id"], article.title, r["text"], article.source, article.location) for r in rows]
 
     # Embeddings, keyed by text hash and model
@@ -108,7 +116,7 @@ class RetrievalStore:
             chunk = text_ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.db.query(
-                f"SELECT text_id, vector FROM {EMBEDDINGS} WHERE model = ? AND text_id IN ({marks})",
+                f"SELECT text_id, vector FROM retrieval_embeddings WHERE model = ? AND text_id IN ({marks})",
                 [model, *chunk],
             ):
                 found[row["text_id"]] = np.frombuffer(row["vector"], dtype=np.float32)
@@ -116,16 +124,16 @@ class RetrievalStore:
 
     def save_embeddings(self, vectors: dict[str, np.ndarray], model: str) -> None:
         """Store vectors (float32) for text ids under this model."""
-        self.db[EMBEDDINGS].insert_all(
-            ({"text_id": tid, "model": model, "dim": int(v.shape[0]),
-              "vector": np.asarray(v, dtype=np.float32).tobytes()} for tid, v in vectors.items()),
-            ignore=True,
-        )
+        with self.db.conn:
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO retrieval_embeddings (text_id, model, dim, vector) VALUES (?, ?, ?, ?)",
+                [(tid, model, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes())
+                 for tid, v in vectors.items()])
 
     # Fetch records: what a query or title gave last time
     def lookup(self, key: str, max_age: timedelta | None) -> Any | None:
         """The value recorded under `key`, unless older than `max_age` (None: never expires)."""
-        rows = list(self.db[LOOKUPS].rows_where("key = ?", [key]))
+        rows = list(self.db.query("SELECT value, fetched_at FROM retrieval_lookups WHERE key = ?", [key]))
         if not rows:
             return None
         fetched_at = datetime.fromisoformat(rows[0]["fetched_at"])
@@ -135,22 +143,23 @@ class RetrievalStore:
 
     def record(self, key: str, value: Any) -> None:
         """Record what `key` gave, now."""
-        self.db[LOOKUPS].upsert({"key": key, "value": json.dumps(value), "fetched_at": _now().isoformat()},
-                                pk="key")
+        with self.db.conn:
+            self.db.conn.execute("INSERT OR REPLACE INTO retrieval_lookups (key, value, fetched_at) VALUES (?, ?, ?)",
+                                 [key, json.dumps(value), _now().isoformat()])
 
     # Local files: unchanged files are not read again
     def local_file(self, path: str, mtime_ns: int, size: int) -> tuple[str, str] | None:
         """(article id, document date) of a file read before with this mtime and size."""
-        rows = list(self.db[LOCAL_FILES].rows_where(
-            "path = ? AND mtime_ns = ? AND size = ?", [path, mtime_ns, size]))
+        rows = list(self.db.query("SELECT article_id, doc_date FROM retrieval_local_files"
+                                  " WHERE path = ? AND mtime_ns = ? AND size = ?", [path, mtime_ns, size]))
         return (rows[0]["article_id"], rows[0]["doc_date"]) if rows else None
 
     def record_local_file(self, path: str, mtime_ns: int, size: int, article_id: str, doc_date: str) -> None:
         """Remember what a file held at this mtime and size."""
-        self.db[LOCAL_FILES].upsert(
-            {"path": path, "mtime_ns": mtime_ns, "size": size, "article_id": article_id, "doc_date": doc_date},
-            pk="path",
-        )
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT OR REPLACE INTO retrieval_local_files (path, mtime_ns, size, article_id, doc_date)"
+                " VALUES (?, ?, ?, ?, ?)", [path, mtime_ns, size, article_id, doc_date])
 
 
 def _now() -> datetime:

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from typing import Any, Iterator
 
 import requests
-import sqlite_utils
 import wikipedia
 import wikipedia.wikipedia as wiki_client
 
@@ -58,14 +57,13 @@ def wikipedia_client(settings: RetrievalSettings) -> Iterator[None]:
             wiki_client.API_URL, wiki_client.requests, wiki_client.USER_AGENT = saved
 
 
-def fetch_wikipedia(question_text: str, settings: RetrievalSettings, db: sqlite_utils.Database, *,
+def fetch_wikipedia(question_text: str, settings: RetrievalSettings, store: RetrievalStore, *,
                     as_of: date | None = None) -> SourceResult:
     """Passages (unranked) from the top Wikipedia hits for the question, as the pages stood on `as_of` if given.
 
     Raises on a transport or protocol fault (timeout, HTTP error, malformed JSON) so the caller can retry;
     a page that is missing, ambiguous or younger than `as_of` is skipped with a warning.
     """
-    store = RetrievalStore(db)
     if settings.wikipedia_max_pages == 0:
         return SourceResult("wikipedia")
     ttl = timedelta(hours=settings.wikipedia_cache_ttl_h)

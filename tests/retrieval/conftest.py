@@ -7,8 +7,8 @@ from typing import Callable, Iterator
 
 import pytest
 
-from forecaster.db import open_database
 from forecaster.retrieval.mediawiki_fixture import FixtureArticle, MediaWikiFixture, Revision
+from forecaster.retrieval.store import RetrievalStore
 from forecaster.settings import RetrievalSettings
 
 FED = FixtureArticle(
@@ -75,10 +75,9 @@ def make_settings(api_url: str = "http://127.0.0.1:9/w/api.php", **overrides) ->
 
 
 @pytest.fixture
-def db(tmp_path: Path):
-    database = open_database(tmp_path / "forecaster.db")
-    yield database
-    database.close()
+def store(tmp_path: Path):
+    with RetrievalStore(tmp_path / "forecaster.db") as opened:
+        yield opened
 
 
 def write_pdf(path: Path, lines: list[str]) -> Path:

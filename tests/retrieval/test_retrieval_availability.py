@@ -107,27 +107,27 @@ def test_a_connect_timeout_is_not_a_connection_failure(full_port):
     assert connection_failure(exc) is None
 
 
-def test_an_http_500_is_not_a_connection_failure(mediawiki, db):
-    exc = _raised(fetch_wikipedia, "Federal Reserve rates", make_settings(mediawiki(mode="error500").url), db)
+def test_an_http_500_is_not_a_connection_failure(mediawiki, store):
+    exc = _raised(fetch_wikipedia, "Federal Reserve rates", make_settings(mediawiki(mode="error500").url), store)
     assert isinstance(exc, requests.HTTPError)
     assert connection_failure(exc) is None
 
 
-def test_other_faults_are_not_connection_failures(mediawiki, db):
-    garbage = _raised(fetch_wikipedia, "Federal Reserve rates", make_settings(mediawiki(mode="garbage").url), db)
+def test_other_faults_are_not_connection_failures(mediawiki, store):
+    garbage = _raised(fetch_wikipedia, "Federal Reserve rates", make_settings(mediawiki(mode="garbage").url), store)
     assert connection_failure(garbage) is None
     assert connection_failure(ValueError("no such thing")) is None
 
 
 @pytest.mark.parametrize(("where", "kind"), [("stopped", "connection refused"), ("unresolvable", "DNS failure")])
-def test_failures_raised_through_the_wikipedia_client_are_classified_by_their_cause(mediawiki, db, where, kind):
+def test_failures_raised_through_the_wikipedia_client_are_classified_by_their_cause(mediawiki, store, where, kind):
     if where == "stopped":
         server = mediawiki()
         server.stop()
         url = server.url
     else:
         url = UNRESOLVABLE
-    exc = _raised(fetch_wikipedia, "Federal Reserve rates", make_settings(url), db)
+    exc = _raised(fetch_wikipedia, "Federal Reserve rates", make_settings(url), store)
     assert connection_failure(exc) == kind
 
 
@@ -154,14 +154,14 @@ def _warnings_marking(caplog) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.levelno == logging.WARNING and "rest of this run" in r.getMessage()]
 
 
-def test_a_stopped_wikipedia_is_skipped_for_the_rest_of_the_run(mediawiki, db, docs, caplog):
+def test_a_stopped_wikipedia_is_skipped_for_the_rest_of_the_run(mediawiki, store, docs, caplog):
     caplog.set_level(logging.INFO)
     server = mediawiki()
     server.stop()
     settings = make_settings(server.url, documents_dir=docs, min_score=-1)
     availability = SourceAvailability()
 
-    first = retrieve(QUESTIONS[0], settings, db, availability=availability)
+    first = retrieve(QUESTIONS[0], settings, store, availability=availability)
     assert [f.source for f in first.failures] == ["wikipedia"]
     assert first.failures[0].reason.startswith("ConnectionError")
     marked = availability.unavailable()["wikipedia"]
@@ -170,33 +170,33 @@ def test_a_stopped_wikipedia_is_skipped_for_the_rest_of_the_run(mediawiki, db, d
     # The same address answers again: a skipped source must not be asked at all.
     again = mediawiki(port=server.port)
     for question in QUESTIONS[1:]:
-        result = retrieve(question, settings, db, availability=availability)
+        result = retrieve(question, settings, store, availability=availability)
         assert result.failures == [SourceFailure("wikipedia", f"source unavailable: {marked}")]
         assert [p.source for p in result.passages] == ["local"]
     assert again.requests == []
     assert len(_warnings_marking(caplog)) == 1
 
     # Without a record (or with a fresh one, i.e. the next run) it is asked again as before.
-    assert retrieve(QUESTIONS[1], settings, db).failures == []
+    assert retrieve(QUESTIONS[1], settings, store).failures == []
     assert again.queries("search")
 
 
-def test_an_unresolvable_wikipedia_is_marked_as_a_dns_failure(db, docs):
+def test_an_unresolvable_wikipedia_is_marked_as_a_dns_failure(store, docs):
     availability = SourceAvailability()
     settings = make_settings(UNRESOLVABLE, documents_dir=docs, min_score=-1)
-    retrieve(QUESTIONS[0], settings, db, availability=availability)
+    retrieve(QUESTIONS[0], settings, store, availability=availability)
     assert availability.unavailable()["wikipedia"].startswith("DNS failure: ")
-    second = retrieve(QUESTIONS[1], settings, db, availability=availability)
+    second = retrieve(QUESTIONS[1], settings, store, availability=availability)
     assert second.failures[0].reason.startswith("source unavailable: DNS failure: ")
 
 
 @pytest.mark.parametrize(("mode", "reason"), [("error500", "500 Server Error"), ("hang", "Timeout")])
-def test_a_server_error_or_timeout_is_not_marked_and_every_question_asks_again(mediawiki, db, docs, mode, reason):
+def test_a_server_error_or_timeout_is_not_marked_and_every_question_asks_again(mediawiki, store, docs, mode, reason):
     server = mediawiki(mode=mode, hang_s=2.0)
     settings = make_settings(server.url, documents_dir=docs, wikipedia_timeout_s=0.3, min_score=-1)
     availability = SourceAvailability()
     for question in QUESTIONS[:2]:
-        result = retrieve(question, settings, db, availability=availability)
+        result = retrieve(question, settings, store, availability=availability)
         assert [f.source for f in result.failures] == ["wikipedia"]
         assert reason in result.failures[0].reason
     assert availability.unavailable() == {}

