@@ -36,7 +36,7 @@ def rows(db: Path, sql: str):
         return conn.execute(sql).fetchall()
 
 
-def resolutions_stored(db: Path) -> int:
+def resolutions_recorded(db: Path) -> int:
     """Rows in the resolutions table; 0 when neither the database nor the table exists."""
     if not db.exists() or not rows(db, "SELECT name FROM sqlite_master WHERE name = 'resolutions'"):
         return 0
@@ -59,7 +59,7 @@ def test_an_unknown_outcome_is_refused_and_nothing_is_stored(run):
     result = run("q-3", "maybe")
     assert result.exit_code == 2
     assert 'OUTCOME must be "yes", "no", 1 or 0' in result.output
-    assert resolutions_stored(run.db) == 0
+    assert resolutions_recorded(run.db) == 0
 
 
 def test_a_bad_date_is_refused(run):
@@ -83,7 +83,7 @@ def test_a_file_with_an_error_names_the_line_and_stores_nothing(run, tmp_path):
     result = run("--file", str(bad))
     assert result.exit_code == 2
     assert "bad.jsonl:2: field 'outcome' is missing" in result.output
-    assert resolutions_stored(run.db) == 0
+    assert resolutions_recorded(run.db) == 0
 
 
 def test_file_and_question_together_are_refused(run):
@@ -103,4 +103,4 @@ def test_a_question_id_outside_the_id_rule_is_refused_and_nothing_is_stored(run,
     result = run(question_id, "yes")
     assert result.exit_code == 2
     assert f"QUESTION_ID {problem}" in result.output
-    assert resolutions_stored(run.db) == 0
+    assert resolutions_recorded(run.db) == 0
