@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Self
+from typing import TypeVar
 
 import sqlite_utils
 
@@ -32,6 +32,10 @@ def apply_schema(db: sqlite_utils.Database, schema: str, added_columns: tuple[tu
             db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
+# typing.Self is 3.11+; the project still supports 3.10.
+_Store = TypeVar("_Store", bound="Closing")
+
+
 class Closing:
     """What every store shares: `close()`, and closing at the end of a `with` block."""
 
@@ -40,7 +44,7 @@ class Closing:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Self:
+    def __enter__(self: _Store) -> _Store:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
