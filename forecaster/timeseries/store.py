@@ -14,6 +14,7 @@ import pandas as pd
 from forecaster.db import Closing, apply_schema, open_database
 from forecaster.timeseries.series import Forecast
 
+
 @dataclass(frozen=True)
 class RunRecord:
     """What a run was: kind ("forecast" or "backtest"), where its data came from, how it was made."""
