@@ -15,8 +15,9 @@ The fresh processes run after this process has released its engine, so nothing e
 Ratios: flow / batched, one at a time / batched, first forecast / engine start.
 Targets (2-core CPU, demo model): flow/bare <= 1.10, batched speed-up >= 1.1, first-forecast/engine-start <= 1.25.
 On a 2-core CPU a forecast of the demo model costs seconds, so the issue's 30 questions per phase run long;
-`--questions N` runs fewer per phase; `--start-only` runs only the two fresh processes.
-Run: `.venv/bin/python -m bench.throughput [--questions 30] [--start-only]`.
+`--questions N` runs fewer per phase; `--start-only` runs only the two fresh processes; `--repeat K` runs those two
+K times, alternating, and takes their medians (a single engine start varies by +-10 s on this machine).
+Run: `.venv/bin/python -m bench.throughput [--questions 30] [--start-only] [--repeat K]`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import json
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -203,11 +205,35 @@ def _first_done(log_file: Path) -> float | None:
     return None
 
 
+def start_phases(fresh_env: dict[str, str], tmp: Path, n: int, repeat: int) -> tuple[float, float]:
+    """Engine start alone and a fresh command's first forecast, alternated `repeat` times: their medians."""
+    engines, firsts = [], []
+    questions_file = tmp / "questions.jsonl"
+    questions_file.write_text("".join(json.dumps(r) + "\n" for r in records(5, n)))
+    for i in range(repeat):
+        # Fresh data dirs each time: the first run of a new user, vLLM's model-info cache empty in both.
+        engine, engine_ready = engine_start_alone({**fresh_env, "FORECASTER_DATA_DIR": str(tmp / f"probe-{i}")})
+        print(f"engine start alone (fresh process): {engine:6.2f} s "
+              f"(process start to engine up {engine_ready:.1f} s)", flush=True)
+        command_dir = tmp / f"command-{i}"
+        first = first_forecast({**fresh_env, "FORECASTER_DATA_DIR": str(command_dir)}, command_dir, questions_file)
+        print(f"fresh command start -> first forecast: {first:6.2f} s (its pilot chunk: one question x one "
+              f"agent; command stopped there)", flush=True)
+        engines.append(engine)
+        firsts.append(first)
+    if repeat > 1:
+        print(f"medians of {repeat}: engine start {statistics.median(engines):.2f} s, first forecast "
+              f"{statistics.median(firsts):.2f} s", flush=True)
+    return statistics.median(engines), statistics.median(firsts)
+
+
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--questions", type=int, default=30)
     parser.add_argument("--start-only", action="store_true",
                         help="only the fresh processes: engine start alone and the command's first forecast")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run the two fresh-process phases this many times, alternating; report their medians")
     return parser.parse_args()
 
 
@@ -236,17 +262,7 @@ def main() -> None:
                   f"{n} questions per phase, retrieval off, batch_size {settings.forecast.batch_size}", flush=True)
             bare = None if args.start_only else in_process(settings, n, agents)
 
-            engine, engine_ready = engine_start_alone({**fresh_env, "FORECASTER_DATA_DIR": str(Path(tmp) / "probe")})
-            print(f"engine start alone (fresh process): {engine:6.2f} s "
-                  f"(process start to engine up {engine_ready:.1f} s)", flush=True)
-
-            questions_file = Path(tmp) / "questions.jsonl"
-            questions_file.write_text("".join(json.dumps(r) + "\n" for r in records(5, n)))
-            command_dir = Path(tmp) / "command"
-            first = first_forecast({**fresh_env, "FORECASTER_DATA_DIR": str(command_dir)}, command_dir,
-                                   questions_file)
-            print(f"fresh command start -> first forecast: {first:6.2f} s (its pilot chunk: one question x one "
-                  f"agent; command stopped there)", flush=True)
+            engine, first = start_phases(fresh_env, Path(tmp), n, args.repeat)
         finally:
             os.chdir(saved_cwd)
             os.environ.clear()
