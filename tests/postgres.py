@@ -17,6 +17,8 @@ PG_ROOT = Path("/usr/lib/postgresql")
 # Never a real credential: trust authentication ignores it, but it travels in the URL like a real one would,
 # so tests can check that no log shows it.
 PASSWORD = "pg-test-secret-93be1"
+# Root's tools (runuser, and what dpkg calls) live in sbin, which a minimal PATH (CI, `env -i`) leaves out.
+SYSTEM_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
 
 
 def postgres_bin() -> Path:
@@ -40,11 +42,19 @@ def _installed() -> Path | None:
 def _install() -> None:
     if shutil.which("apt-get") is None or os.geteuid() != 0:
         pytest.skip("PostgreSQL missing and cannot be installed here (needs apt-get as root)")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", "PATH": SYSTEM_PATH}
     result = subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "postgresql"], env=env,
                             capture_output=True, text=True, timeout=900)
     if result.returncode != 0:
         pytest.skip(f"apt-get install postgresql failed ({result.returncode}): {result.stderr[-500:]}")
+
+
+def _runuser() -> str:
+    """PostgreSQL refuses to run as root: as root, its tools run as `postgres` through util-linux's runuser."""
+    found = shutil.which("runuser", path=SYSTEM_PATH)
+    if found is None:
+        pytest.skip("running as root without runuser: PostgreSQL cannot be started as the postgres user")
+    return found
 
 
 class Postgres:
@@ -83,7 +93,7 @@ class Postgres:
     def _run(self, tool: str, *args: str, check: bool = True) -> str:
         command = [str(self.bin / tool), *args]
         if os.geteuid() == 0:
-            command = ["runuser", "-u", "postgres", "--", *command]
+            command = [_runuser(), "-u", "postgres", "--", *command]
         result = subprocess.run(command, capture_output=True, text=True, timeout=180, cwd=self.root)
         if check and result.returncode != 0:
             log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
