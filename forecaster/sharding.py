@@ -97,20 +97,11 @@ def merged_summaries(database: str | Path, questions: Sequence[Question],
 
 def _summary(store: ForecastStore, q: Question, runs: set[str]) -> dict[str, Any]:
     """The question's latest stored result among the set's runs."""
-    contexts = [(run_id, c) for run_id, c in store.contexts(q.id).items() if run_id in runs]
-    base = {"run_id": None, "question_id": q.id, "question": q.text, "ensemble": None, "method": None,
-            "failures": ["not stored by any shard"], "agents": {}, "low_mass": [], "context": [],
-            "retrieval_failures": []}
-    if not contexts:
-        return base
-    run_id, context = contexts[-1]
-    ensemble = next((e for e in store.ensemble_history(q.id) if e["run_id"] == run_id), None)
-    agents = [a for a in store.agent_history(q.id) if a["run_id"] == run_id]
-    failed = store.failures(q.id).get(run_id, [])
-    return {**base, "run_id": run_id, "ensemble": ensemble["probability"] if ensemble else None,
-            "method": ensemble["method"] if ensemble else None,
-            "failures": [f"{f['agent']}: {f['reason']}" for f in failed],
-            "agents": {a["agent"]: a["probability"] for a in agents},
-            "low_mass": [a["agent"] for a in agents if a["low_mass"]],
-            "context": [p["title"] for p in context["passages"]],
-            "retrieval_failures": [f"{f['source']}: {f['reason']}" for f in context["failures"]]}
+    from forecaster.events.rendering import stored_summary
+
+    stored_by = [run_id for run_id in store.contexts(q.id) if run_id in runs]
+    if not stored_by:
+        return {"run_id": None, "question_id": q.id, "question": q.text, "ensemble": None, "method": None,
+                "failures": ["not stored by any shard"], "agents": {}, "low_mass": [], "context": [],
+                "retrieval_failures": []}
+    return stored_summary(store, stored_by[-1], q.id)

@@ -24,16 +24,16 @@ def summary(result: QuestionResult, run_id: str) -> dict[str, Any]:
 
 
 def stored_summary(store: ForecastStore, run_id: str, question_id: str) -> dict[str, Any]:
-    """`summary` of a question the run stored earlier (a resumed run's skipped questions), read back."""
-    (ensemble,) = [e for e in store.ensemble_history(question_id) if e["run_id"] == run_id]
+    """`summary` of a question the run stored earlier (a resumed run's skipped questions, a shard's), read back."""
+    ensemble = next((e for e in store.ensemble_history(question_id) if e["run_id"] == run_id), None)
     agents = [a for a in store.agent_history(question_id) if a["run_id"] == run_id]
     context = store.contexts(question_id).get(run_id, {"passages": [], "failures": []})
     return {
         "run_id": run_id,
         "question_id": question_id,
         "question": (store.question(question_id) or {}).get("text", ""),
-        "ensemble": ensemble["probability"],
-        "method": ensemble["method"],
+        "ensemble": ensemble["probability"] if ensemble else None,
+        "method": ensemble["method"] if ensemble else None,
         "failures": [f"{f['agent']}: {f['reason']}" for f in store.failures(question_id).get(run_id, [])],
         "agents": {a["agent"]: a["probability"] for a in agents},
         "low_mass": [a["agent"] for a in agents if a["low_mass"]],
