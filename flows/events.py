@@ -19,7 +19,7 @@ from forecaster.flow_parameters import check_forecast_parameters
 from forecaster.llm.pool import model_pool
 from forecaster.retrieval import SourceAvailability
 from forecaster.runtime import bootstrap
-from forecaster.settings import AgentSpec, Settings
+from forecaster.settings import AgentSpec, Settings, load_settings
 from tasks.gpu import gpu_slot
 from tasks.retrieval import prepare_store
 from tasks.events import (
@@ -60,7 +60,8 @@ def forecast_events(
     the rest forecast into it; Prefect's retry of a flow run resumes that flow run's run the same way.
     """
     # Parameters come from the UI and the API too: a bad one fails the run here, before anything runs or loads.
-    check_forecast_parameters(questions_file, questions, agents, ensemble_method, as_of, today, resume)
+    limits = load_settings(config_file).questions
+    check_forecast_parameters(questions_file, questions, agents, ensemble_method, as_of, today, resume, limits)
     settings = bootstrap(config_file)
     logger = get_run_logger()
     today = today or dt.date.today()
@@ -68,7 +69,7 @@ def forecast_events(
     specs = select_agents(settings, agents)
     method = ensemble_method or settings.ensemble.method
 
-    qs = load_questions_task(questions_file, questions)
+    qs = load_questions_task(questions_file, questions, limits)
     plan = start_run_task(settings, resume, flow_run.get_id(), method, [s.name for s in specs])
     run_id, todo = plan.run_id, [q for q in qs if q.id not in plan.stored]
     logger.info("run %s: %d question(s) x %d agent(s), ensemble %s%s", run_id, len(todo), len(specs), method,

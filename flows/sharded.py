@@ -16,6 +16,7 @@ from prefect.runtime import flow_run
 
 from forecaster.flow_parameters import check_forecast_parameters
 from forecaster.runtime import bootstrap
+from forecaster.settings import load_settings
 from forecaster.sharding import Shard, question_records, remaining, split_into_shards
 from tasks.sharding import final_states, publish_merged_task, start_shard, stored_questions_task
 
@@ -45,7 +46,8 @@ def forecast_events_sharded(
     The shards share `today` and `as_of`, so a set that crosses midnight is still forecast as of one day.
     """
     # The shards' own runs check again; checked here, a bad set fails before any shard run is started.
-    qs = check_forecast_parameters(questions_file, questions, agents, ensemble_method, as_of, today)
+    qs = check_forecast_parameters(questions_file, questions, agents, ensemble_method, as_of, today,
+                                   limits=load_settings(config_file).questions)
     plan = split_into_shards(qs, shards)
     settings = bootstrap(config_file)
     logger = get_run_logger()

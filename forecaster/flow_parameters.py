@@ -13,8 +13,9 @@ from typing import Any, Sequence
 
 from forecaster.errors import InputError
 from forecaster.events.ensemble import METHODS
-from forecaster.events.questions import Question, load_all_questions, load_questions
+from forecaster.events.questions import DEFAULT_LIMITS, Question, load_all_questions, load_questions
 from forecaster.names import id_problem
+from forecaster.settings import QuestionSettings
 
 LEARNED_SPLITS = ("kfold", "time")
 MIN_FOLDS = 2
@@ -29,11 +30,13 @@ def check_forecast_parameters(
     as_of: dt.date | None = None,
     today: dt.date | None = None,
     resume: str | None = None,
+    limits: QuestionSettings = DEFAULT_LIMITS,
 ) -> list[Question]:
     """The run's questions, once every parameter of `forecast_events` is found valid (InputError otherwise).
 
     Agents are checked against the configured ones when the settings are loaded (`select_agents`); here only
-    that none is named twice. `today` defaults to the clock's date, as in the flow.
+    that none is named twice. `today` defaults to the clock's date, as in the flow. `limits` are the
+    configured caps on a question's fields and on the number of inline questions.
     """
     if not questions_file and not questions:
         raise InputError("questions_file, questions: give a questions file or at least one question")
@@ -49,7 +52,7 @@ def check_forecast_parameters(
     if as_of is not None and as_of > (today or dt.date.today()):
         raise InputError(f"as_of: {as_of} is after today ({today or dt.date.today()}); a forecast can only be "
                          "made as of a day that has come")
-    return load_all_questions(questions_file, questions)
+    return load_all_questions(questions_file, questions, limits)
 
 
 def check_evaluate_parameters(

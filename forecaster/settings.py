@@ -104,6 +104,17 @@ class ForecastSettings(BaseModel):
     batch_size: int = Field(64, ge=1)
 
 
+class QuestionSettings(BaseModel):
+    """Caps at the door: a question longer than these is refused, naming the question and the field."""
+
+    # The longest ForecastBench background seen (nine rounds, 2025-10 to 2026-02) is 9,290 characters, the
+    # longest market resolution criteria 5,721, the longest question 702.
+    max_text_chars: int = Field(2_000, ge=1)
+    max_background_chars: int = Field(20_000, ge=1)
+    max_criteria_chars: int = Field(10_000, ge=1)
+    max_inline_questions: int = Field(1_000, ge=1)
+
+
 class RetrievalSettings(BaseModel):
     """Context for event questions: Wikipedia and a local documents folder, embedded and ranked."""
 
@@ -198,6 +209,7 @@ class Settings(BaseSettings):
     logic: LogicSettings = Field(default_factory=LogicSettings)
     ensemble: EnsembleSettings = Field(default_factory=EnsembleSettings)
     forecast: ForecastSettings = Field(default_factory=ForecastSettings)
+    questions: QuestionSettings = Field(default_factory=QuestionSettings)
     vllm: VLLMSettings = Field(default_factory=VLLMSettings)
     readout: ReadoutSettings = Field(default_factory=ReadoutSettings)
     logprob_cache_size: int = 4096

@@ -15,9 +15,9 @@ from forecaster.events.agents import AgentForecast, ForecastFailure
 from forecaster.errors import ForecasterError
 from forecaster.events.ensemble import EnsembleForecast, ensemble_forecast
 from forecaster.events.plots import plot_question
-from forecaster.events.questions import Question, load_questions, question_from_mapping
+from forecaster.events.questions import DEFAULT_LIMITS, Question, load_all_questions
 from forecaster.events.rendering import forecasts_markdown, stored_summary
-from forecaster.settings import Settings
+from forecaster.settings import QuestionSettings, Settings
 from forecaster.events.resume import RunPlan, plan_run, reconcile
 from forecaster.events.store import ForecastStore, QuestionResult
 from forecaster.retrieval import RetrievalResult, SourceAvailability
@@ -31,13 +31,10 @@ MODEL_TASK = dict(retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
 
 
 @task(name="load-questions", cache_policy=NO_CACHE)
-def load_questions_task(questions_file: str | None, inline: Sequence[Any] | None) -> list[Question]:
+def load_questions_task(questions_file: str | None, inline: Sequence[Any] | None,
+                        limits: QuestionSettings = DEFAULT_LIMITS) -> list[Question]:
     """Questions from a file and/or inline records (plain strings are question texts)."""
-    questions = load_questions(questions_file) if questions_file else []
-    for i, item in enumerate(inline or []):
-        record = {"question": item} if isinstance(item, str) else item
-        questions.append(question_from_mapping(record, f"questions[{i}]"))
-    return questions
+    return load_all_questions(questions_file, inline, limits)
 
 
 @task(name="retrieve-context", task_run_name="context: {question.id}", cache_policy=NO_CACHE)

@@ -20,3 +20,12 @@ def dev_records() -> list[dict]:
 def dev_market_probabilities() -> dict[str, float]:
     """Question id -> market probability, for the dev file's questions that have a market."""
     return {r["id"]: r["market_probability"] for r in dev_records() if r["market_probability"] is not None}
+
+
+FORECASTBENCH_DIR = PROJECT_ROOT.parent / "shared" / "data" / "forecastbench"
+
+
+def forecastbench_questions() -> list[dict]:
+    """Every question record of every published ForecastBench set in the shared data."""
+    return [q for path in sorted(FORECASTBENCH_DIR.glob("*-llm.json"))
+            for q in json.loads(path.read_text())["questions"]]

@@ -63,7 +63,7 @@ def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: 
         check_settings(settings)
         day = _date(as_of)
         # The flow's own checks, before an engine starts: file, line and field, or the parameter.
-        check_forecast_parameters(questions_file, inline, agents, method, day)
+        check_forecast_parameters(questions_file, inline, agents, method, day, limits=settings.questions)
         if resume:  # a run that is not there fails before any model loads
             from forecaster.events.resume import require_stored_run
 

@@ -20,11 +20,13 @@ from forecaster.errors import InputError
 from forecaster.input_files import MAX_INPUT_BYTES, check_input_file, input_lines, read_input_text
 from forecaster.names import id_problem
 from forecaster.scoring.resolutions import parse_date, parse_outcome, parse_probability, shown
+from forecaster.settings import QuestionSettings
 
 KNOWN_FIELDS = {
     "id", "question", "text", "background", "resolution_criteria", "resolution_date", "forecast_date",
-    "source", "market_probability", "outcome", "url",
+    "source", "market_probability", "outcome", "url", "external_id", "post_id", "question_set",
 }
+DEFAULT_LIMITS = QuestionSettings()
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,15 @@ class Question:
     resolution_criteria: str = ""
     forecast_date: dt.date | None = None
     source: str = "user"
+    url: str = ""
+    # The crowd's forecast when the question carries one: a market price, Metaculus's community prediction,
+    # ForecastBench's freeze value on a market question.
+    market_probability: float | None = None
+    # Where the question lives on its platform: its id there (Metaculus: the question id, not the post id),
+    # Metaculus's post id (comments go on posts), and the published round it came in.
+    external_id: str = ""
+    post_id: str = ""
+    question_set: str = ""
 
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)
@@ -51,7 +62,7 @@ def question_id(text: str) -> str:
     return "q-" + hashlib.sha256(" ".join(text.split()).lower().encode()).hexdigest()[:12]
 
 
-def question_from_mapping(data: Any, where: str) -> Question:
+def question_from_mapping(data: Any, where: str, limits: QuestionSettings = DEFAULT_LIMITS) -> Question:
     """Validate one question record; errors name `where` (file:line, or the parameter) and the field."""
     if not isinstance(data, dict):
         raise InputError(f"{where}: a question must be a mapping of fields, got {type(data).__name__}")
@@ -71,48 +82,59 @@ def question_from_mapping(data: Any, where: str) -> Question:
         resolution_criteria=_text_field(data, "resolution_criteria", where),
         forecast_date=_date_field(data, "forecast_date", where),
         source=_text_field(data, "source", where) or "user",
+        url=_text_field(data, "url", where),
+        market_probability=_probability_field(data, "market_probability", where),
+        external_id=_text_field(data, "external_id", where),
+        post_id=_text_field(data, "post_id", where),
+        question_set=_text_field(data, "question_set", where),
     )
-    _text_field(data, "url", where)
     _check_outcome_fields(data, where)
     _check_date_order(question, where)
+    _check_lengths(question, where, limits)
     return question
 
 
-def load_questions(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> list[Question]:
+def load_questions(path: str | Path, max_bytes: int = MAX_INPUT_BYTES,
+                   limits: QuestionSettings = DEFAULT_LIMITS) -> list[Question]:
     """Read every question of a .yaml/.yml or .jsonl file (at most `max_bytes`), or raise on the first bad one."""
-    return [q for _, q in _file_questions(Path(path), max_bytes)]
+    return [q for _, q in _file_questions(Path(path), max_bytes, limits)]
 
 
-def load_all_questions(questions_file: str | Path | None, inline: Sequence[Any] | None) -> list[Question]:
+def load_all_questions(questions_file: str | Path | None, inline: Sequence[Any] | None,
+                       limits: QuestionSettings = DEFAULT_LIMITS) -> list[Question]:
     """A run's questions: from a file and/or inline records (a string is a question's text), checked as one set.
 
     Inline records are named `questions[i]`, as the flow parameter they come in.
     """
-    located = _file_questions(Path(questions_file), MAX_INPUT_BYTES) if questions_file else []
+    located = _file_questions(Path(questions_file), MAX_INPUT_BYTES, limits) if questions_file else []
     if inline is not None and not isinstance(inline, (list, tuple)):
         raise InputError(f"questions: must be a list of questions (texts or records), got {type(inline).__name__}")
+    if inline is not None and len(inline) > limits.max_inline_questions:
+        raise InputError(f"questions: at most {limits.max_inline_questions} inline questions "
+                         f"(questions.max_inline_questions), got {len(inline)}; put more in a questions file")
     for index, item in enumerate(inline or []):
         where = f"questions[{index}]"
-        located.append((where, question_from_mapping({"question": item} if isinstance(item, str) else item, where)))
+        record = {"question": item} if isinstance(item, str) else item
+        located.append((where, question_from_mapping(record, where, limits)))
     _reject_duplicate_ids(located)
     return [q for _, q in located]
 
 
-def _file_questions(path: Path, max_bytes: int) -> list[tuple[str, Question]]:
+def _file_questions(path: Path, max_bytes: int, limits: QuestionSettings) -> list[tuple[str, Question]]:
     """(where, question) for every question of the file; `where` names its line or item."""
     check_input_file(path, "questions file", max_bytes)
     suffix = path.suffix.lower()
     if suffix not in (".jsonl", ".yaml", ".yml"):
         raise InputError(f"{path}: questions file must be .jsonl, .yaml or .yml")
     text = read_input_text(path, "questions file", max_bytes)
-    located = list(_from_jsonl(path, text) if suffix == ".jsonl" else _from_yaml(path, text))
+    located = list(_from_jsonl(path, text, limits) if suffix == ".jsonl" else _from_yaml(path, text, limits))
     if not located:
         raise InputError(f"{path}: no questions found")
     _reject_duplicate_ids(located)
     return located
 
 
-def _from_jsonl(path: Path, text: str) -> Iterable[tuple[str, Question]]:
+def _from_jsonl(path: Path, text: str, limits: QuestionSettings) -> Iterable[tuple[str, Question]]:
     for number, line in enumerate(input_lines(text), start=1):
         if not line.strip():
             continue
@@ -122,10 +144,10 @@ def _from_jsonl(path: Path, text: str) -> Iterable[tuple[str, Question]]:
             raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
         except (ValueError, RecursionError) as exc:  # a number too long for Python, nesting too deep
             raise InputError(f"{path}:{number}: not valid JSON ({_reason(exc)})") from None
-        yield f"{path}:{number}", question_from_mapping(data, f"{path}:{number}")
+        yield f"{path}:{number}", question_from_mapping(data, f"{path}:{number}", limits)
 
 
-def _from_yaml(path: Path, text: str) -> Iterable[tuple[str, Question]]:
+def _from_yaml(path: Path, text: str, limits: QuestionSettings) -> Iterable[tuple[str, Question]]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -138,7 +160,8 @@ def _from_yaml(path: Path, text: str) -> Iterable[tuple[str, Question]]:
     if not isinstance(items, list):
         raise InputError(f"{path}: expected a list of questions (or a mapping with key 'questions')")
     for index, item in enumerate(items):
-        yield f"{path}: question #{index + 1}", question_from_mapping(item, f"{path}: question #{index + 1}")
+        where = f"{path}: question #{index + 1}"
+        yield where, question_from_mapping(item, where, limits)
 
 
 def _reason(exc: BaseException) -> str:
@@ -191,14 +214,33 @@ def _date_field(data: dict, name: str, where: str) -> dt.date | None:
         raise InputError(f"{where}: field {name!r} must be a date YYYY-MM-DD, got {shown(value)}") from None
 
 
+def _probability_field(data: dict, name: str, where: str) -> float | None:
+    if data.get(name) is None:
+        return None
+    try:
+        return parse_probability(data[name])
+    except ValueError as exc:
+        raise InputError(f"{where}: field {name!r} {str(exc)[:200]}") from None
+
+
+def _check_lengths(question: Question, where: str, limits: QuestionSettings) -> None:
+    """A cap per text field: a runaway record (a scraped page as background) is refused, not fed to the model."""
+    for name, value, cap, setting in (
+            ("question", question.text, limits.max_text_chars, "max_text_chars"),
+            ("background", question.background, limits.max_background_chars, "max_background_chars"),
+            ("resolution_criteria", question.resolution_criteria, limits.max_criteria_chars, "max_criteria_chars")):
+        if len(value) > cap:
+            raise InputError(f"{where}: question {question.id!r} field {name!r} is {len(value)} characters; at most "
+                             f"{cap} (questions.{setting})")
+
+
 def _check_outcome_fields(data: dict, where: str) -> None:
     """The ForecastBench fields the evaluation reads: checked here too, so a forecast run refuses them at once."""
-    for name, parse in (("market_probability", parse_probability), ("outcome", parse_outcome)):
-        if data.get(name) is not None:
-            try:
-                parse(data[name])
-            except ValueError as exc:
-                raise InputError(f"{where}: field {name!r} {str(exc)[:200]}") from None
+    if data.get("outcome") is not None:
+        try:
+            parse_outcome(data["outcome"])
+        except ValueError as exc:
+            raise InputError(f"{where}: field 'outcome' {str(exc)[:200]}") from None
 
 
 def _check_date_order(question: Question, where: str) -> None:

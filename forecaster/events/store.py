@@ -96,7 +96,15 @@ ADDED_COLUMNS = (
     ("runs", "reason", "TEXT"),
     ("runs", "resumes", "INTEGER NOT NULL DEFAULT 0"),
     ("runs", "process", "TEXT"),
+    ("questions", "url", "TEXT"),
+    ("questions", "market_probability", "REAL"),
+    ("questions", "external_id", "TEXT"),
+    ("questions", "post_id", "TEXT"),
+    ("questions", "question_set", "TEXT"),
 )
+# The question's columns, in the order save_question writes them.
+QUESTION_COLUMNS = ("id", "text", "background", "resolution_criteria", "resolution_date", "forecast_date", "source",
+                    "url", "market_probability", "external_id", "post_id", "question_set")
 
 
 @dataclass(frozen=True)
@@ -184,15 +192,7 @@ class ForecastStore(Closing):
         """Write the question and all its forecasts of this run atomically; a retry replaces, never duplicates."""
         q, now = result.question, _now()
         with self.db.conn:
-            self.db.conn.execute(
-                "INSERT INTO questions (id, text, background, resolution_criteria, resolution_date, forecast_date,"
-                " source, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET text=excluded.text, background=excluded.background,"
-                " resolution_criteria=excluded.resolution_criteria, resolution_date=excluded.resolution_date,"
-                " forecast_date=excluded.forecast_date, source=excluded.source, last_seen=excluded.last_seen",
-                [q.id, q.text, q.background, q.resolution_criteria, _iso(q.resolution_date), _iso(q.forecast_date),
-                 q.source, now, now],
-            )
+            self._save_question_row(q, now)
             for table in ("agent_forecasts", "ensemble_forecasts", "question_context", "question_failures"):
                 self.db.conn.execute(f"DELETE FROM {table} WHERE run_id = ? AND question_id = ?", [run_id, q.id])
             for f in result.agent_forecasts:
@@ -221,6 +221,16 @@ class ForecastStore(Closing):
                 "INSERT INTO question_context (run_id, question_id, passages, failures) VALUES (?, ?, ?, ?)",
                 [run_id, q.id, json.dumps(list(result.passages)), json.dumps(list(result.retrieval_failures))],
             )
+
+    def _save_question_row(self, q: Question, now: str) -> None:
+        """Insert the question, or bring its stored row up to date (its first sighting kept)."""
+        record = {**q.to_record(), "text": q.text}
+        values = [record[c] for c in QUESTION_COLUMNS]
+        updates = ", ".join(f"{c}=excluded.{c}" for c in QUESTION_COLUMNS[1:])
+        self.db.conn.execute(
+            f"INSERT INTO questions ({', '.join(QUESTION_COLUMNS)}, first_seen, last_seen)"
+            f" VALUES ({', '.join('?' for _ in QUESTION_COLUMNS)}, ?, ?)"
+            f" ON CONFLICT(id) DO UPDATE SET {updates}, last_seen=excluded.last_seen", [*values, now, now])
 
     def question(self, question_id: str) -> dict[str, Any] | None:
         rows = list(self.db.query("SELECT * FROM questions WHERE id = ?", [question_id]))

@@ -11,6 +11,8 @@ import pytest
 from forecaster.errors import InputError
 from forecaster.events.questions import load_all_questions, load_questions
 from forecaster.names import MAX_ID_LENGTH, file_stem
+from forecaster.settings import QuestionSettings
+from tests.shared_data import forecastbench_questions
 
 FINE = {"id": "q-1", "question": "Will X happen by 2027-06-30?"}
 
@@ -162,3 +164,38 @@ def test_an_id_repeated_between_the_file_and_the_inline_questions_is_refused(tmp
 def test_inline_questions_that_are_not_a_list_are_refused():
     with pytest.raises(InputError, match=r"questions: must be a list of questions"):
         load_all_questions(None, "Will A happen?")
+
+
+@pytest.mark.parametrize("field, setting", [("question", "max_text_chars"), ("background", "max_background_chars"),
+                                            ("resolution_criteria", "max_criteria_chars")])
+def test_a_text_field_over_its_cap_is_refused_naming_question_field_and_setting(tmp_path, field, setting):
+    limits = QuestionSettings(**{setting: 40})
+    record = {**FINE, field: "Will X happen " + "x" * 40 + "?"}
+    with pytest.raises(InputError, match=rf"q\.jsonl:1: question 'q-1' field '{field}' is 55 characters; "
+                                         rf"at most 40 \(questions\.{setting}\)"):
+        load_questions(jsonl(tmp_path, record), limits=limits)
+
+
+def test_a_text_field_at_its_cap_is_accepted(tmp_path):
+    (q,) = load_questions(jsonl(tmp_path, {**FINE, "background": "b" * 40}),
+                          limits=QuestionSettings(max_background_chars=40))
+    assert len(q.background) == 40
+
+
+def test_the_default_caps_fit_the_longest_forecastbench_background():
+    longest = max(len(q.get("background") or "") for q in forecastbench_questions())
+    assert longest <= QuestionSettings().max_background_chars
+
+
+def test_more_inline_questions_than_the_cap_are_refused():
+    with pytest.raises(InputError, match=r"questions: at most 2 inline questions \(questions\.max_inline_questions\), "
+                                         r"got 3"):
+        load_all_questions(None, ["A?", "B?", "C?"], QuestionSettings(max_inline_questions=2))
+
+
+def test_platform_fields_are_kept_on_the_question(tmp_path):
+    record = {**FINE, "url": "https://example.org/q/7", "market_probability": 0.25, "external_id": "7",
+              "post_id": "70", "question_set": "2025-10-26-llm.json"}
+    (q,) = load_questions(jsonl(tmp_path, record))
+    assert (q.url, q.market_probability, q.external_id, q.post_id, q.question_set) == (
+        "https://example.org/q/7", 0.25, "7", "70", "2025-10-26-llm.json")
