@@ -1,4 +1,4 @@
-.PHONY: venv demo test bench
+.PHONY: venv demo test check bench
 
 # Create or reuse .venv (idempotent; the first run installs for a few minutes).
 venv:
@@ -11,6 +11,10 @@ demo: venv
 # The whole test suite, slow end-to-end tests included.
 test: venv
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+# The fast tests only (no engine, no server): a minute or two, for before every change.
+check: venv
+	.venv/bin/python -m pytest -m "not slow" -q $(PYTEST_ARGS)
 
 # Benchmarks (figures and ratios against a baseline measured in the same run).
 bench: venv
