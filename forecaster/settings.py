@@ -112,7 +112,8 @@ class QuestionSettings(BaseModel):
     max_text_chars: int = Field(2_000, ge=1)
     max_background_chars: int = Field(20_000, ge=1)
     max_criteria_chars: int = Field(10_000, ge=1)
-    max_inline_questions: int = Field(1_000, ge=1)
+    # A whole ForecastBench round is about 2,250 forecasts; the sharded flow hands its shards their questions inline.
+    max_inline_questions: int = Field(10_000, ge=1)
 
 
 class RetrievalSettings(BaseModel):
