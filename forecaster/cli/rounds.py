@@ -33,8 +33,7 @@ def export_forecastbench(
         run_round = read_run_round(store, resolve_run_id(store, run))
         name = model or "+".join(run_round.models) or "forecaster"
         submission = round_submission(run_round, organization, name, model_organization)
-        folder = out.is_dir() or str(out).endswith(("/", "\\"))
-        path = out / submission_file_name(run_round.due_date, organization, name) if folder else out
+        path = out / submission_file_name(run_round.due_date, organization, name) if out.is_dir() else out
         write_submission(submission, path)
     typer.echo(f"run {run_round.run_id}: {len(submission.forecasts)} forecast(s) of {run_round.question_set} "
                f"written to {path}")
