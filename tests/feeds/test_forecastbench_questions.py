@@ -82,3 +82,14 @@ def test_a_json_file_that_is_no_question_set_is_refused_clearly(tmp_path):
     path.write_text(json.dumps([{"question": "Will it rain?"}]))
     with pytest.raises(InputError, match="ForecastBench question set"):
         load_questions(path)
+
+
+def test_combination_questions_are_skipped_with_one_line_saying_how_many(tmp_path, caplog):
+    path = set_slice(tmp_path, 1, 0)
+    raw = json.loads(path.read_text())
+    raw["questions"] += [dict(raw["questions"][0], id=["a", "b"]), dict(raw["questions"][0], id=["c", "d"])]
+    path.write_text(json.dumps(raw))
+    with caplog.at_level("WARNING", logger="forecaster.feeds"):
+        assert len(load_questions(path)) == 1
+    assert [r.getMessage() for r in caplog.records if "combination" in r.getMessage()] == [
+        f"{path}: 2 combination question(s) skipped (an id that is a list: not forecast here)"]
