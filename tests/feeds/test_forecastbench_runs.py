@@ -116,3 +116,21 @@ def test_export_of_a_run_without_forecastbench_questions_fails_clearly(tmp_path)
                                 env=_env(tmp_path, data))
     assert result.exit_code == 2 and "holds no ForecastBench questions" in result.output
     assert not (tmp_path / "s.json").exists()
+
+
+def test_score_refuses_a_run_without_forecastbench_questions_before_any_flow(tmp_path):
+    from tests.feeds.round_files import resolution_set_path
+
+    data = tmp_path / "data"
+    data.mkdir()
+    with ForecastStore(data / "forecaster.db") as store:
+        _store_run(store, "run-1", [Question("q-1", "Will it rain?")])
+    result = CliRunner().invoke(app, ["score", "--resolutions", str(resolution_set_path())], env=_env(tmp_path, data))
+    assert result.exit_code == 2 and "holds no ForecastBench questions" in result.output
+
+
+def test_score_refuses_a_malformed_resolution_set_naming_the_file(tmp_path):
+    bad = tmp_path / "r.json"
+    bad.write_text('{"forecast_due_date": "2025-10-26", "question_set": "x", "resolutions": [{"id": "A"}]}')
+    result = CliRunner().invoke(app, ["score", "--resolutions", str(bad)], env=_env(tmp_path, tmp_path / "data"))
+    assert result.exit_code == 2 and f"{bad}: resolution #1" in result.output and "'source'" in result.output
