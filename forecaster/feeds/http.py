@@ -100,6 +100,8 @@ class JsonHttp:
         if status >= 400:
             text = response.text[:ANSWER_EXCERPT]
             raise RequestRefused(f"{self.platform}: {what} refused with HTTP {status}: {text}", status, text)
+        if not response.content.strip():
+            return None  # e.g. a 201 with no body: taken, nothing to read
         try:
             return response.json()
         except (ValueError, UnicodeDecodeError):

@@ -1,7 +1,7 @@
 """Manifold: open binary markets (searched by term, offset pages), each market's description, resolutions.
 
-`GET /search-markets?term=&filter=open&contractType=BINARY&limit=&offset=` returns a bare array; a page shorter
-than asked for is the last. `GET /market/{id}` adds the description (`textDescription`). Times are milliseconds
+`GET /search-markets?term=&filter=open&contractType=BINARY&limit=&offset=` returns a bare array; pages are read
+until an empty one. `GET /market/{id}` adds the description (`textDescription`). Times are milliseconds
 since the epoch; `resolution` is YES, NO, MKT or CANCEL (the last two are void here: never scored).
 """
 
@@ -49,10 +49,10 @@ class ManifoldClient:
                 question = self._question(field(market, "id", PLATFORM, where), where)
                 if all(q.id != question.id for q in questions):
                     questions.append(question)
-            if len(page) < size:
+            if not page:  # the end (a page shorter than asked is not: the server may cap its pages)
                 break
             offset += len(page)
-        return Pull(PLATFORM, questions, dict(skipped))
+        return Pull(PLATFORM, questions[:limit] if limit is not None else questions, dict(skipped))
 
     def _question(self, market_id: Any, where: str) -> Question:
         """The market as a question, its description read from `GET /market/{id}`."""
