@@ -33,9 +33,9 @@ class TokenRefused(PlatformError):
 class RequestRefused(PlatformError):
     """Another 4xx: this request was refused (e.g. a forecast body the platform's validation rejects)."""
 
-    def __init__(self, message: str, status: int, answer: str) -> None:
+    def __init__(self, message: str, status: int, answer: Any) -> None:
         super().__init__(message)
-        self.status, self.answer = status, answer
+        self.status, self.answer = status, answer  # the platform's answer: parsed JSON, else its text
 
 
 class PlatformUnavailable(PlatformError):
@@ -99,7 +99,11 @@ class JsonHttp:
             raise PlatformUnavailable(f"{self.platform}: {what} answered HTTP {status} after {attempts} attempt(s)")
         if status >= 400:
             text = response.text[:ANSWER_EXCERPT]
-            raise RequestRefused(f"{self.platform}: {what} refused with HTTP {status}: {text}", status, text)
+            try:
+                answer = response.json()
+            except (ValueError, UnicodeDecodeError):
+                answer = text
+            raise RequestRefused(f"{self.platform}: {what} refused with HTTP {status}: {text}", status, answer)
         if not response.content.strip():
             return None  # e.g. a 201 with no body: taken, nothing to read
         try:
