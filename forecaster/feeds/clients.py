@@ -51,3 +51,20 @@ def pull_to_file(settings: Settings, platform: str, out: str | Path, query: str 
     pulled = pull(settings, platform, query, limit, sleep)
     write_questions(out, [capped(q, settings.questions) for q in pulled.questions])
     return pulled
+
+
+def check_feed_parameters(source: str, tournament: str | None, term: str | None, limit: int | None,
+                          submit: bool) -> None:
+    """The `forecast-feed` flow's parameters, checked before anything runs (they come from the UI too)."""
+    if source not in PLATFORMS:
+        raise InputError(f"source: must be one of {', '.join(PLATFORMS)}, got {source!r}")
+    if source == "metaculus" and not (tournament or "").strip():
+        raise InputError("tournament: required when source is metaculus (a tournament's numeric id or slug)")
+    if source != "metaculus" and tournament:
+        raise InputError(f"tournament: only for metaculus; {source} takes a search term (term) or nothing")
+    if term and source != "manifold":
+        raise InputError(f"term: only for manifold, not {source}")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise InputError(f"limit: must be a whole number of at least 1, got {limit!r}")
+    if submit and source != "metaculus":
+        raise InputError(f"submit: forecasts can be posted to metaculus only, not {source}")
