@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -32,6 +33,7 @@ class Fault:
     status: int
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    delay_s: float = 0.0
 
 
 Answer = tuple[int, Any]  # status, JSON-able body (bytes are sent as they are)
@@ -61,10 +63,10 @@ class StandIn:
         self.server.server_close()
 
     def fail(self, method: str, path: str, status: int, body: bytes | str = b"", times: int = 1,
-             headers: dict[str, str] | None = None) -> None:
-        """Answer the next `times` requests to (method, path) with this status and body."""
+             headers: dict[str, str] | None = None, delay_s: float = 0.0) -> None:
+        """Answer the next `times` requests to (method, path) with this status and body, after `delay_s`."""
         raw = body.encode() if isinstance(body, str) else body
-        self.faults += [Fault(method, path, status, raw, dict(headers or {})) for _ in range(times)]
+        self.faults += [Fault(method, path, status, raw, dict(headers or {}), delay_s) for _ in range(times)]
 
     def seen(self, method: str, path: str) -> list[Request]:
         return [r for r in self.requests if r.method == method and r.path == path]
@@ -75,8 +77,11 @@ class StandIn:
             fault = next((f for f in self.faults if (f.method, f.path) == (request.method, request.path)), None)
             if fault is not None:
                 self.faults.remove(fault)
-                return fault.status, fault.body, fault.headers
-            status, body = self.route(request)
+            else:
+                status, body = self.route(request)
+        if fault is not None:
+            time.sleep(fault.delay_s)  # outside the lock: a slow answer holds up no other request
+            return fault.status, fault.body, fault.headers
         return status, body if isinstance(body, bytes) else json.dumps(body).encode(), {}
 
     def route(self, request: Request) -> Answer:
@@ -102,13 +107,16 @@ def _handler(standin: StandIn) -> type[BaseHTTPRequestHandler]:
             query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
             status, payload, headers = standin.answer(
                 Request(method, parts.path, query, body, {k.lower(): v for k, v in self.headers.items()}))
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up waiting (a timeout test): nothing to answer
 
         def log_message(self, *args: Any) -> None:  # quiet: tests read `requests` instead
             pass

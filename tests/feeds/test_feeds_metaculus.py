@@ -111,3 +111,18 @@ def test_a_question_without_its_id_names_the_field(metaculus, feed_settings):
     del metaculus.posts[101]["question"]["id"]
     with pytest.raises(MalformedAnswer, match=r"results\[0\].question lacks field 'id'"):
         pull(feed_settings, "metaculus", "aib")
+
+
+def test_a_timeout_is_retried_then_the_pull_goes_on(metaculus, feed_settings, monkeypatch):
+    monkeypatch.setattr(feed_settings.feeds.metaculus, "request_timeout_s", 0.5)
+    metaculus.fail("GET", "/api/posts/", 200, b"{}", delay_s=1.5)
+    assert len(pull(feed_settings, "metaculus", "aib").questions) == 3
+    assert len(metaculus.seen("GET", "/api/posts/")) == 2
+
+
+def test_timeouts_past_the_retries_are_an_error_naming_the_platform(metaculus, feed_settings, monkeypatch):
+    monkeypatch.setattr(feed_settings.feeds.metaculus, "request_timeout_s", 0.5)
+    metaculus.fail("GET", "/api/posts/", 200, b"{}", delay_s=1.0, times=3)
+    with pytest.raises(PlatformUnavailable, match=r"metaculus: GET /api/posts/ failed after 3 attempt\(s\) "
+                                                  r"\(ReadTimeout\)"):
+        pull(feed_settings, "metaculus", "aib")
