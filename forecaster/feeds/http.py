@@ -93,6 +93,8 @@ class JsonHttp:
     def _answer(self, response: httpx.Response, what: str, attempts: int) -> Any:
         status = response.status_code
         if status in (401, 403):
+            if "authorization" not in self.client.headers:
+                raise TokenRefused(f"{self.platform}: access refused (HTTP {status} on {what}; no token is sent)")
             raise TokenRefused(f"{self.platform}: the token was refused (HTTP {status} on {what}); check "
                                f"feeds.{self.platform}.token")
         if status == 429 or status >= 500:

@@ -83,3 +83,11 @@ def test_polymarket_answer_that_is_not_a_list_is_refused(polymarket, feed_settin
     polymarket.fail("GET", "/markets", 200, '{"error": "moved"}')
     with pytest.raises(MalformedAnswer, match="polymarket: the answer to GET /markets must be a JSON list"):
         pull(feed_settings, "polymarket")
+
+
+def test_a_refused_read_without_a_token_says_so(manifold, feed_settings):
+    from forecaster.feeds.http import TokenRefused
+
+    manifold.fail("GET", "/v0/search-markets", 403, '{"message": "blocked"}')
+    with pytest.raises(TokenRefused, match=r"manifold: access refused \(HTTP 403 on GET /v0/search-markets; no token"):
+        pull(feed_settings, "manifold")
