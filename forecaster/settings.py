@@ -18,6 +18,7 @@ from pydantic_settings import (
 
 from chronos2_vllm.protocol import DEFAULT_BATCH_SIZE, MAX_PREDICTION_LENGTH
 from forecaster.errors import ConfigError
+from forecaster.feeds.settings import FeedsSettings
 from forecaster.input_files import read_input_text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -218,6 +219,7 @@ class Settings(BaseSettings):
     timeseries: TimeSeriesSettings = Field(default_factory=TimeSeriesSettings)
     # Server mode: agents score over HTTP against this vLLM server; None keeps in-process engines.
     server: ServerSettings | None = None
+    feeds: FeedsSettings = Field(default_factory=FeedsSettings)
 
     data_dir: Path = Path("data")
     database_path: Path | None = None

@@ -1,4 +1,4 @@
-"""Commands that record what happened: `resolve` one question, or a resolutions file."""
+"""Commands that record what happened: `resolve` one question, a resolutions file, or a platform's questions."""
 
 from __future__ import annotations
 
@@ -21,14 +21,21 @@ def resolve(
     file: Optional[Path] = typer.Option(
         None, "--file", "-f", help="JSONL file: id, outcome, resolution_date (market_probability recorded too)."
     ),
+    platform: Optional[str] = typer.Option(
+        None, "--from", help="metaculus, manifold or polymarket: ask it about every stored question from it."
+    ),
 ) -> None:
-    """Record how questions resolved: `resolve ID yes|no [--date D]` or `resolve --file F`."""
+    """Record how questions resolved: `resolve ID yes|no [--date D]`, `resolve --file F` or `resolve --from P`."""
     from forecaster.scoring.resolutions import Resolution, parse_date, parse_outcome, read_resolutions_file
     from forecaster.names import id_problem
     from forecaster.scoring.store import ScoringStore
 
     settings = common.settings()
     with common.clean_errors():
+        if platform is not None:
+            if question_id is not None or outcome is not None or resolution_date is not None or file is not None:
+                raise InputError("--from asks the platform: give no QUESTION_ID, OUTCOME, --date or --file with it")
+            return _resolve_from(settings, platform)
         if file is not None:
             if question_id is not None or outcome is not None or resolution_date is not None:
                 raise InputError("--file records a whole file: give no QUESTION_ID, OUTCOME or --date with it")
@@ -54,6 +61,18 @@ def resolve(
         with ScoringStore(settings.database_path) as store:
             store.save([Resolution(question_id.strip(), value, when, "cli")])
         typer.echo(f"{question_id.strip()} resolved {'yes' if value else 'no'} on {when.isoformat()}")
+
+
+def _resolve_from(settings, platform: str) -> None:
+    from forecaster.feeds.records import PLATFORMS
+    from forecaster.feeds.resolving import resolve_from
+
+    if platform not in PLATFORMS:
+        raise InputError(f"--from must be one of {', '.join(PLATFORMS)}, got {platform!r}")
+    report = resolve_from(settings, platform, date.today())
+    for line in report.failed:
+        typer.echo(f"not reachable: {line}")
+    typer.echo(report.line())
 
 
 def register(app: typer.Typer) -> None:

@@ -167,9 +167,8 @@ class ForecastStore(RunReads, Closing):
 
     def run_of_flow_run(self, flow_run_id: str) -> dict[str, Any] | None:
         """The run a Prefect flow run recorded (a retried flow run keeps its id)."""
-        rows = list(self.db.query("SELECT * FROM runs WHERE flow_run_id = ? ORDER BY started_at DESC LIMIT 1",
-                                  [flow_run_id]))
-        return rows[0] if rows else None
+        return next(iter(self.db.query("SELECT * FROM runs WHERE flow_run_id = ? ORDER BY started_at DESC LIMIT 1",
+                                       [flow_run_id])), None)
 
     def runs_of_flow_runs(self, flow_run_ids: Sequence[str]) -> set[str]:
         """The runs any of these Prefect flow runs recorded."""
@@ -234,8 +233,7 @@ class ForecastStore(RunReads, Closing):
             f" ON CONFLICT(id) DO UPDATE SET {updates}, last_seen=excluded.last_seen", [*values, now, now])
 
     def question(self, question_id: str) -> dict[str, Any] | None:
-        rows = list(self.db.query("SELECT * FROM questions WHERE id = ?", [question_id]))
-        return rows[0] if rows else None
+        return next(iter(self.db.query("SELECT * FROM questions WHERE id = ?", [question_id])), None)
 
     def ensemble_history(self, question_id: str) -> list[dict[str, Any]]:
         """The question's ensemble forecasts, oldest first."""
@@ -274,21 +272,30 @@ class ForecastStore(RunReads, Closing):
         return found
 
     def run(self, run_id: str) -> dict[str, Any] | None:
-        rows = list(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
-        return rows[0] if rows else None
+        return next(iter(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id])), None)
 
     def count_rows(self, question_id: str) -> dict[str, int]:
         """How many rows each table holds for a question (used to prove all-or-nothing writes)."""
-        counts = {}
-        for table, column in (("questions", "id"), ("agent_forecasts", "question_id"),
-                              ("ensemble_forecasts", "question_id")):
-            counts[table] = self.db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", [question_id]).fetchone()[0]
-        return counts
+        tables = (("questions", "id"), ("agent_forecasts", "question_id"), ("ensemble_forecasts", "question_id"))
+        return {t: self.db.execute(f"SELECT COUNT(*) FROM {t} WHERE {c} = ?", [question_id]).fetchone()[0]
+                for t, c in tables}
 
+    def latest_run(self) -> str | None:
+        """The latest run that stored an ensemble forecast."""
+        row = self.db.execute("SELECT id FROM runs WHERE id IN (SELECT run_id FROM ensemble_forecasts)"
+                              " ORDER BY started_at DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def run_ensembles(self, run_id: str) -> list[dict[str, Any]]:
+        """The run's ensemble forecasts with their questions' platform fields (source, external_id, post_id)."""
+        return list(self.db.query(
+            "SELECT e.question_id, e.probability, e.method, q.source, q.external_id, q.post_id FROM ensemble_forecasts"
+            " e JOIN questions q ON q.id = e.question_id WHERE e.run_id = ? ORDER BY e.question_id", [run_id]))
+
+    def questions_from(self, source: str) -> list[dict[str, Any]]:
+        """Stored questions that came from `source` (a platform): id, external_id, post_id."""
+        return list(self.db.query("SELECT id, external_id, post_id FROM questions WHERE source = ? ORDER BY id",
+                                  [source]))
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
-
-
-def _iso(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None

@@ -33,6 +33,16 @@ class Resolution:
 
 
 @dataclass(frozen=True)
+class Void:
+    """A question its platform annulled (e.g. "annulled", "ambiguous", "MKT", "CANCEL"): recorded, never scored."""
+
+    question_id: str
+    reason: str
+    resolution_date: date
+    source: str
+
+
+@dataclass(frozen=True)
 class MarketProbability:
     """A prediction market's probability of YES for a question, as of a date."""
 

@@ -1,6 +1,8 @@
 """Scoring's tables: how questions resolved, market probabilities, and each evaluation's scores table.
 
-A question has one resolution: recording it again replaces it (a correction). A market probability is kept per
+A question has one resolution: recording it again replaces it (a correction). A question a platform annulled
+(Metaculus annulled/ambiguous, Manifold MKT/CANCEL) is recorded void instead, in its own table: a void replaces a
+yes/no resolution and the other way round, and `resolutions()` never returns a void, so nothing scores one. A market probability is kept per
 (question, as_of) date. A scores table is kept per evaluation, replaced as a whole when re-run. Each call writes in
 one transaction, so a failure leaves nothing half-written.
 """
@@ -14,7 +16,7 @@ from typing import Iterable, Sequence
 
 from forecaster.db import Closing, apply_schema, open_database
 from forecaster.scoring.bootstrap import Interval
-from forecaster.scoring.resolutions import MarketProbability, Resolution, read_resolutions_file
+from forecaster.scoring.resolutions import MarketProbability, Resolution, Void, read_resolutions_file
 from forecaster.scoring.scores import ScoreRow
 
 SCORE_COLUMNS = (
@@ -37,6 +39,13 @@ CREATE TABLE IF NOT EXISTS market_probabilities (
     as_of TEXT NOT NULL,
     PRIMARY KEY (question_id, as_of)
 );
+-- Added after the first release: CREATE IF NOT EXISTS upgrades a database written before it.
+CREATE TABLE IF NOT EXISTS voided_questions (
+    question_id TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    resolution_date TEXT NOT NULL,
+    source TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS scores (
     evaluation_id TEXT NOT NULL,
     %s,
@@ -53,12 +62,20 @@ class ScoringStore(Closing):
         self.db = open_database(path)
         apply_schema(self.db, SCHEMA)
 
-    def save(self, resolutions: Iterable[Resolution],
-             market_probabilities: Iterable[MarketProbability] = ()) -> tuple[int, int]:
-        """Record resolutions and market probabilities in one transaction; returns how many of each."""
+    def save(self, resolutions: Iterable[Resolution], market_probabilities: Iterable[MarketProbability] = (),
+             voids: Iterable[Void] = ()) -> tuple[int, int]:
+        """Record resolutions, market probabilities and voids in one transaction; how many resolutions and
+        market probabilities."""
         res_rows = [(r.question_id, r.outcome, r.resolution_date.isoformat(), r.source) for r in resolutions]
         market_rows = [(m.question_id, m.probability, m.as_of.isoformat()) for m in market_probabilities]
+        void_rows = [(v.question_id, v.reason, v.resolution_date.isoformat(), v.source) for v in voids]
         with self.db.conn:
+            # A question is resolved or void, never both: the later record replaces the other.
+            self.db.conn.executemany("DELETE FROM voided_questions WHERE question_id = ?", [r[:1] for r in res_rows])
+            self.db.conn.executemany("DELETE FROM resolutions WHERE question_id = ?", [v[:1] for v in void_rows])
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO voided_questions (question_id, reason, resolution_date, source)"
+                " VALUES (?, ?, ?, ?)", void_rows)
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO resolutions (question_id, outcome, resolution_date, source)"
                 " VALUES (?, ?, ?, ?)", res_rows)
@@ -76,6 +93,11 @@ class ScoringStore(Closing):
         """Every recorded resolution by question id."""
         rows = self.db.execute("SELECT question_id, outcome, resolution_date, source FROM resolutions").fetchall()
         return {q: Resolution(q, int(o), date.fromisoformat(d), s) for q, o, d, s in rows}
+
+    def voids(self) -> dict[str, Void]:
+        """Every question recorded void (annulled on its platform), by question id: never scored."""
+        rows = self.db.execute("SELECT question_id, reason, resolution_date, source FROM voided_questions").fetchall()
+        return {q: Void(q, r, date.fromisoformat(d), s) for q, r, d, s in rows}
 
     def market_probabilities(self, as_of: date | None = None) -> dict[str, float]:
         """Each question's latest market probability (the latest on or before `as_of` when given)."""

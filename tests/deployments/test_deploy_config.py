@@ -25,7 +25,7 @@ def deployments_with_flows():
 def test_every_flow_has_a_deployment_the_model_flows_on_the_gpu_pool_the_sharded_parent_on_control():
     names = {flow.name: d["work_pool"]["name"] for d, flow in deployments_with_flows()}
     assert names == {"forecast-events": "gpu", "timeseries-forecast": "gpu", "timeseries-backtest": "gpu",
-                     "forecast-events-sharded": "control"}
+                     "forecast-events-sharded": "control", "forecast-feed": "gpu"}
 
 
 def test_deployment_parameters_are_parameters_of_their_flow():

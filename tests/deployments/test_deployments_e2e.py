@@ -32,7 +32,7 @@ def deployment_names() -> list[str]:
 def test_forecaster_deploy_registers_every_deployment_of_prefect_yaml_on_its_pool(deployed, prefect_client):
     flows = {"events-daily": ("forecast-events", "gpu"), "timeseries-forecast": ("timeseries-forecast", "gpu"),
              "timeseries-backtest-weekly": ("timeseries-backtest", "gpu"),
-             "events-sharded": ("forecast-events-sharded", "control")}
+             "events-sharded": ("forecast-events-sharded", "control"), "feed-daily": ("forecast-feed", "gpu")}
     assert sorted(deployment_names()) == sorted(flows)
     for name, (flow_name, pool) in flows.items():
         deployment = prefect_client.read_deployment_by_name(f"{flow_name}/{name}")

@@ -1,0 +1,127 @@
+"""Posting a run's forecasts of Metaculus questions: each once, every post recorded, faults kept to one question.
+
+A forecast the platform accepted for (run, question) is never posted again. A 4xx (the body refused) or a platform
+that stays down (5xx, timeouts, after the retries) is recorded for that question and the rest go on; a refused
+token stops everything at once, since every later post would be refused too.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import closing
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from forecaster.errors import ConfigError, InputError
+from forecaster.events.store import ForecastStore
+from forecaster.feeds.http import MalformedAnswer, PlatformUnavailable, RequestRefused, TokenRefused
+from forecaster.feeds.metaculus import PLATFORM, MetaculusClient, comment_body, forecast_body
+from forecaster.feeds.records import ACCEPTED, FAILED, REFUSED, Submission
+from forecaster.feeds.store import FeedStore
+from forecaster.settings import Settings
+
+FORECAST, COMMENT = "forecast", "comment"
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One question's post: the forecast body, and the comment body when comments are asked for."""
+
+    question_id: str
+    external_id: str
+    forecast: list[dict[str, Any]]
+    comment: dict[str, Any] | None
+
+
+@dataclass
+class SubmitReport:
+    """What a submit did: per question, and in counts."""
+
+    run_id: str
+    planned: list[Planned] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    posted: list[Submission] = field(default_factory=list)
+
+    def count(self, kind: str, status: str) -> int:
+        return sum(1 for s in self.posted if s.kind == kind and s.status == status)
+
+
+def plan_submission(settings: Settings, run: str, comment: bool) -> SubmitReport:
+    """The run's forecasts of Metaculus questions as bodies; questions already accepted are left out."""
+    with ForecastStore(settings.database_path) as store:
+        run_id = store.latest_run() if run == "latest" else run
+        if run_id is None:
+            raise InputError(f"--run latest: no run with forecasts in {settings.database_path}")
+        if store.run(run_id) is None:
+            raise InputError(f"--run {run_id!r}: no such run in {settings.database_path}")
+        rows = [r for r in store.run_ensembles(run_id) if r["source"] == PLATFORM]
+        texts = {r["question_id"]: comment_text(store, run_id, r) for r in rows} if comment else {}
+    report = SubmitReport(run_id)
+    with FeedStore(settings.database_path) as feeds:
+        done = feeds.accepted(PLATFORM, FORECAST, run_id)
+        commented = feeds.accepted(PLATFORM, COMMENT, run_id)
+    for r in rows:
+        qid, external, post = r["question_id"], r["external_id"] or "", r["post_id"] or ""
+        if not external.isdigit() or (comment and not post.isdigit()):
+            report.skipped.append(f"{qid}: external_id {external!r} / post_id {post!r} are not Metaculus ids")
+            continue
+        wants_comment = comment and qid not in commented
+        if qid in done and not wants_comment:
+            report.already.append(qid)
+            continue
+        report.planned.append(Planned(qid, external, [] if qid in done else forecast_body(external, r["probability"]),
+                                      comment_body(post, texts[qid]) if wants_comment else None))
+    return report
+
+
+def submit(settings: Settings, report: SubmitReport, sleep: Callable[[float], None] = time.sleep,
+           echo: Callable[[str], None] = print) -> SubmitReport:
+    """Post the planned bodies, recording each answer as it comes (a crash keeps what was recorded)."""
+    if not report.planned:
+        return report
+    with closing(MetaculusClient(settings.feeds.metaculus, sleep)) as client, \
+            FeedStore(settings.database_path) as feeds:
+        if not client.has_token:
+            raise ConfigError("metaculus: no token set (feeds.metaculus.token or FORECASTER_FEEDS__METACULUS__TOKEN);"
+                              " nothing posted")
+        for item in report.planned:
+            accepted = not item.forecast or _post(client, feeds, report, item, FORECAST, item.forecast, echo)
+            if accepted and item.comment is not None:
+                _post(client, feeds, report, item, COMMENT, item.comment, echo)
+    return report
+
+
+def _post(client: MetaculusClient, feeds: FeedStore, report: SubmitReport, item: Planned, kind: str,
+          body: Any, echo: Callable[[str], None]) -> bool:
+    """One post, recorded; True when the platform accepted it."""
+    send = client.post_forecast if kind == FORECAST else client.post_comment
+    try:
+        answer, status, error = send(body), ACCEPTED, ""
+    except TokenRefused as exc:
+        raise TokenRefused(f"{exc}; {len(report.posted)} post(s) made before it") from None
+    except RequestRefused as exc:
+        answer, status, error = exc.answer, REFUSED, str(exc)
+    except (PlatformUnavailable, MalformedAnswer) as exc:
+        answer, status, error = None, FAILED, str(exc)
+    posted = Submission(PLATFORM, kind, report.run_id, item.question_id, item.external_id, body, status, answer,
+                        error)
+    feeds.record([posted])
+    report.posted.append(posted)
+    if error:
+        echo(f"{item.question_id}: {kind} not submitted: {error}")
+    return status == ACCEPTED
+
+
+def comment_text(store: ForecastStore, run_id: str, row: dict[str, Any]) -> str:
+    """The forecast's context in a few lines: the pooled probability, each agent's, the passages read."""
+    qid = row["question_id"]
+    agents = [a for a in store.run_agent_forecasts(run_id) if a["question_id"] == qid]
+    each = ", ".join(f"{a['agent']} {a['probability']:.3f}" for a in agents)
+    lines = [f"Forecast {row['probability']:.3f}: {row['method']} of {len(agents)} agent(s) ({each})."]
+    passages = store.contexts(qid).get(run_id, {}).get("passages", [])
+    if passages:
+        lines.append("Context read: " + "; ".join(f"{p.get('title', '')} ({p.get('source', '')})"
+                                                   for p in passages[:5]) + ".")
+    lines.append(f"Run {run_id}.")
+    return "\n".join(lines)
