@@ -4,14 +4,22 @@ Crashed: heartbeats every 30 s and the automation that crashes a watched run sil
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import time
 from uuid import uuid4
 
 import pytest
 
 from forecaster.cli.deploy import PREFECT_FILE
-from forecaster.deployments import CRASH_AUTOMATION, crash_automation, load_prefect_file, with_heartbeats
+from forecaster.deployments import (
+    CRASH_AFTER_S, CRASH_AUTOMATION, HEARTBEAT_S, crash_automation, load_prefect_file, with_heartbeats,
+)
 from forecaster.errors import ConfigError, InputError
 from tasks.sharding import shard_job_variables
+from tests.deployments.runs import assert_each_question_stored_once, flow_run_processes, rows, stored_of, \
+    trigger, wait_final
+from tests.deployments.scale.cluster import kill_worker, start_worker, stop_workers
+from tests.processes import tail
 
 
 def heartbeat_of_a_run(tags: list[str]):
@@ -95,3 +103,89 @@ def test_every_shard_run_beats_every_30_s_whatever_job_variables_the_caller_give
 def test_forecaster_deploy_creates_the_crash_automation_once_on_the_server(pg_deployed, pg_client):
     (automation,) = pg_client.read_automations_by_name(CRASH_AUTOMATION)
     assert automation.enabled and automation.trigger.within == dt.timedelta(seconds=90)
+
+
+QUESTIONS = [{"id": f"plain-{i}", "question": f"Will plain event {i} happen before 2027-06-30?"} for i in range(2)]
+AGENTS = ["base-rates"]
+
+
+def heartbeats(client, flow_run_id) -> list:
+    """The heartbeat events of the flow run the server has recorded."""
+    from prefect.events.filters import EventFilter, EventNameFilter, EventResourceFilter
+
+    beats = EventFilter(event=EventNameFilter(name=["prefect.flow-run.heartbeat"]),
+                        resource=EventResourceFilter(id=[f"prefect.flow-run.{flow_run_id}"]))
+    return client.read_events(filter=beats, limit=50).events  # 50: the server's most (the client asks 100)
+
+
+def kill_worker_once_beating(client, worker, database, flow_run_id) -> tuple[dt.datetime, list]:
+    """`kill -9` the worker and its flow run's processes once the server has a heartbeat of the run and the run
+    has its record in the store (before it stored every question); the kill time and what it had stored."""
+    def recorded() -> bool:
+        try:
+            return database.exists() and bool(rows(database, "SELECT 1 FROM runs WHERE flow_run_id = ?",
+                                                   str(flow_run_id)))
+        except sqlite3.OperationalError:  # the run is still creating the tables
+            return False
+
+    deadline = time.monotonic() + 600
+    while not (recorded() and heartbeats(client, flow_run_id)):
+        assert time.monotonic() < deadline, tail(worker.log, 60)
+        assert not client.read_flow_run(flow_run_id).state.is_final(), tail(worker.log, 60)
+        time.sleep(0.5)
+    assert flow_run_processes(worker, flow_run_id), f"no process of the run below the worker\n{tail(worker.log)}"
+    kill_worker(worker)
+    killed_at = dt.datetime.now(dt.timezone.utc)
+    worker.wait(30)
+    return killed_at, stored_of(database, flow_run_id)
+
+
+def wait_crashed(client, flow_run_id, timeout: float):
+    """The flow run's state once it is final; fails if that takes over `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while (state := client.read_flow_run(flow_run_id).state) is not None and not state.is_final():
+        if time.monotonic() > deadline:
+            pytest.fail(f"flow run {flow_run_id} still {state.type} {timeout:.0f} s after its worker was killed")
+        time.sleep(1)
+    return state
+
+
+@pytest.mark.slow
+def test_a_plain_events_run_whose_worker_is_killed_is_crashed_within_the_bound_and_a_retry_completes_it(
+        pg_deployed, pg_env, pg_client, tmp_path):
+    from prefect.states import Scheduled
+
+    data = tmp_path / "data"
+    database = data / "forecaster.db"
+    # The worker's own environment says 180 s: the 30 s comes from the deployment's job variables alone.
+    env = {**pg_env, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "180"}
+    worker = start_worker(env, data, tmp_path / "worker-1.log", "--limit", "1")
+    try:
+        run = trigger(pg_client, "forecast-events/events-daily",
+                      {"questions_file": None, "questions": QUESTIONS, "agents": AGENTS})
+        killed_at, stored = kill_worker_once_beating(pg_client, worker, database, run.id)
+        last_beat = max(e.occurred for e in heartbeats(pg_client, run.id))
+        state = wait_crashed(pg_client, run.id, CRASH_AFTER_S + 60)
+    finally:
+        stop_workers(worker)
+    assert state.is_crashed() and "no heartbeat" in state.message, f"{state.type}: {state.message}"
+    waited = (state.timestamp - killed_at).total_seconds()
+    assert CRASH_AFTER_S - HEARTBEAT_S <= waited <= CRASH_AFTER_S + 30, waited
+    assert len(stored) < len(QUESTIONS)
+    print(f"\nFIGURE kill-to-crashed: {waited:.0f} s from kill -9 of the worker to Crashed "
+          f"(last heartbeat {(killed_at - last_beat).total_seconds():.0f} s before the kill)")
+
+    # Resumed as documented: Prefect's retry of that flow run (the UI's "Retry"), taken by another worker.
+    pg_client.set_flow_run_state(run.id, Scheduled(name="AwaitingRetry"), force=True)
+    again = start_worker(pg_env, data, tmp_path / "worker-2.log", "--limit", "1")
+    try:
+        state = wait_final(pg_client, run.id, 900, again)
+    finally:
+        stop_workers(again)
+    assert state.is_completed(), f"{state.type}: {state.message}\n{tail(again.log, 60)}"
+    ((run_id, status, resumes),) = rows(database, "SELECT id, status, resumes FROM runs WHERE flow_run_id = ?",
+                                        str(run.id))
+    assert (status, resumes) == ("completed", 1)
+    assert_each_question_stored_once(database, run_id, QUESTIONS, AGENTS)
+    still = dict(rows(database, "SELECT question_id, created_at FROM ensemble_forecasts WHERE run_id = ?", run_id))
+    assert all(still[qid] == created for qid, created in stored), "a question stored before the kill was redone"
