@@ -27,6 +27,7 @@ CRASH_AFTER_S = 90
 # The name the automation had when it watched shard runs only: a redeploy replaces it too.
 _SHARDS_ONLY_AUTOMATION = "forecaster: crash shard runs that miss heartbeats"
 
+
 def load_prefect_file(path: str | Path) -> dict[str, Any]:
     """The parsed deployments file; every deployment must name an entrypoint and a work pool."""
     path = Path(path)
@@ -66,7 +67,6 @@ def apply_cron_overrides(spec: dict[str, Any], overrides: Sequence[str]) -> dict
         timezone = schedules[0].get("timezone", "UTC")
         by_name[name]["schedules"] = [{"cron": expr, "timezone": timezone, "active": True}]
     return spec
-
 
 
 def with_heartbeats(spec: dict[str, Any]) -> dict[str, Any]:
