@@ -118,9 +118,9 @@ def heartbeats(client, flow_run_id) -> list:
     return client.read_events(filter=beats, limit=50).events  # 50: the server's most (the client asks 100)
 
 
-def kill_worker_once_beating(client, worker, database, flow_run_id) -> tuple[dt.datetime, list]:
-    """`kill -9` the worker and its flow run's processes once the server has a heartbeat of the run and the run
-    has its record in the store (before it stored every question); the kill time and what it had stored."""
+def wait_beating(client, worker, database, flow_run_id) -> list:
+    """Wait until the server has a heartbeat of the run and the run has its record in the store; the processes
+    executing the run below the worker."""
     def recorded() -> bool:
         try:
             return database.exists() and bool(rows(database, "SELECT 1 FROM runs WHERE flow_run_id = ?",
@@ -133,11 +133,9 @@ def kill_worker_once_beating(client, worker, database, flow_run_id) -> tuple[dt.
         assert time.monotonic() < deadline, tail(worker.log, 60)
         assert not client.read_flow_run(flow_run_id).state.is_final(), tail(worker.log, 60)
         time.sleep(0.5)
-    assert flow_run_processes(worker, flow_run_id), f"no process of the run below the worker\n{tail(worker.log)}"
-    kill_worker(worker)
-    killed_at = dt.datetime.now(dt.timezone.utc)
-    worker.wait(30)
-    return killed_at, stored_of(database, flow_run_id)
+    processes = flow_run_processes(worker, flow_run_id)
+    assert processes, f"no process of the run below the worker\n{tail(worker.log)}"
+    return processes
 
 
 def wait_crashed(client, flow_run_id, timeout: float):
@@ -157,13 +155,17 @@ def test_a_plain_events_run_whose_worker_is_killed_is_crashed_within_the_bound_a
 
     data = tmp_path / "data"
     database = data / "forecaster.db"
-    # The worker's own environment says 180 s: the 30 s comes from the deployment's job variables alone.
+    # The worker's own environment says 180 s: the run's 30 s comes from the deployment's job variables alone.
     env = {**pg_env, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "180"}
     worker = start_worker(env, data, tmp_path / "worker-1.log", "--limit", "1")
     try:
         run = trigger(pg_client, "forecast-events/events-daily",
                       {"questions_file": None, "questions": QUESTIONS, "agents": AGENTS})
-        killed_at, stored = kill_worker_once_beating(pg_client, worker, database, run.id)
+        (process, *_) = wait_beating(pg_client, worker, database, run.id)
+        assert process.environ()["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == "30"  # the job variables won
+        kill_worker(worker)  # kill -9 of the worker, its flow-run process and the run's engine
+        killed_at = dt.datetime.now(dt.timezone.utc)
+        stored = stored_of(database, run.id)
         last_beat = max(e.occurred for e in heartbeats(pg_client, run.id))
         state = wait_crashed(pg_client, run.id, CRASH_AFTER_S + 60)
     finally:
