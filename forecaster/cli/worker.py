@@ -122,10 +122,10 @@ FLOW_RUN_LOGGING = {"VLLM_CONFIGURE_LOGGING": "0", "VLLM_LOGGING_CONFIG_PATH": "
 
 
 def _environment(plan: WorkerPlan) -> dict[str, str]:
-    # Heartbeats every 30 s (Prefect's minimum) let the server crash a run whose worker was killed quickly; the
-    # deployments' job variables set it too, and win over this for their runs.
-    env = {HEARTBEAT_ENV: str(HEARTBEAT_S), **os.environ}
-    return {**env, **FLOW_RUN_LOGGING, **plan.env}
+    # Heartbeats every 30 s (Prefect's minimum): the crash automation crashes a watched run silent for 90 s. The
+    # deployments' job variables set it too, but a process worker's own setting wins over those (Prefect 3.7.7's
+    # runner puts the worker's settings back on top), so a slower value from the caller would get runs crashed.
+    return {**os.environ, HEARTBEAT_ENV: str(HEARTBEAT_S), **FLOW_RUN_LOGGING, **plan.env}
 
 
 def run_all(plans: Sequence[WorkerPlan]) -> int:

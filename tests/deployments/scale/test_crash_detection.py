@@ -18,7 +18,7 @@ from forecaster.errors import ConfigError, InputError
 from tasks.sharding import shard_job_variables
 from tests.deployments.runs import assert_each_question_stored_once, flow_run_processes, rows, stored_of, \
     trigger, wait_final
-from tests.deployments.scale.cluster import kill_worker, start_worker, stop_workers
+from tests.deployments.scale.cluster import kill_worker, start_plain_worker, start_worker, stop_workers
 from tests.processes import tail
 
 
@@ -155,14 +155,14 @@ def test_a_plain_events_run_whose_worker_is_killed_is_crashed_within_the_bound_a
 
     data = tmp_path / "data"
     database = data / "forecaster.db"
-    # The worker's own environment says 180 s: the run's 30 s comes from the deployment's job variables alone.
-    env = {**pg_env, "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "180"}
-    worker = start_worker(env, data, tmp_path / "worker-1.log", "--limit", "1")
+    # Prefect's own worker, nothing about heartbeats in its environment: the run's 30 s come from the
+    # deployment's job variables alone.
+    worker = start_plain_worker(pg_env, data, tmp_path / "worker-1.log")
     try:
         run = trigger(pg_client, "forecast-events/events-daily",
                       {"questions_file": None, "questions": QUESTIONS, "agents": AGENTS})
         (process, *_) = wait_beating(pg_client, worker, database, run.id)
-        assert process.environ()["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == "30"  # the job variables won
+        assert process.environ()["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == "30"  # from the job variables
         kill_worker(worker)  # kill -9 of the worker, its flow-run process and the run's engine
         killed_at = dt.datetime.now(dt.timezone.utc)
         stored = stored_of(database, run.id)
@@ -177,7 +177,7 @@ def test_a_plain_events_run_whose_worker_is_killed_is_crashed_within_the_bound_a
     print(f"\nFIGURE kill-to-crashed: {waited:.0f} s from kill -9 of the worker to Crashed "
           f"(last heartbeat {(killed_at - last_beat).total_seconds():.0f} s before the kill)")
 
-    # Resumed as documented: Prefect's retry of that flow run (the UI's "Retry"), taken by another worker.
+    # Resumed as documented: Prefect's retry of that flow run (the UI's "Retry"), taken by `forecaster worker`.
     pg_client.set_flow_run_state(run.id, Scheduled(name="AwaitingRetry"), force=True)
     again = start_worker(pg_env, data, tmp_path / "worker-2.log", "--limit", "1")
     try:
