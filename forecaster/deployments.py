@@ -11,15 +11,21 @@ import yaml
 from forecaster.errors import ConfigError, InputError
 
 GPU_LIMIT = "gpu"
-# The automation that turns a shard run whose heartbeats stopped (its process or its worker was killed) into
-# Crashed; Prefect 3.7's server does nothing on missed heartbeats by itself.
-CRASH_AUTOMATION = "forecaster: crash shard runs that miss heartbeats"
-# The tag of every shard run; the automation watches only those, since they alone are sure to send heartbeats
-# every HEARTBEAT_S (their job variables set it; Prefect's own default is 180 s, and 30 s its minimum).
+# The automation that turns a flow run of forecaster's deployments whose heartbeats stopped (its process or its
+# worker was killed) into Crashed; Prefect 3.7's server does nothing on missed heartbeats by itself.
+CRASH_AUTOMATION = "forecaster: crash runs that miss heartbeats"
+# The tags the automation watches: every deployment `forecaster deploy` registers carries WATCHED_TAG (its runs
+# inherit it), every shard run SHARD_TAG (whichever deployment it runs). Those runs alone are sure to send
+# heartbeats every HEARTBEAT_S (their job variables set it; Prefect's own default is 180 s, and 30 s its
+# minimum), so other runs on the same server, which may beat every 180 s, are left alone.
+WATCHED_TAG = "forecaster"
 SHARD_TAG = "shard"
 HEARTBEAT_S = 30
+HEARTBEAT_ENV = "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"
 # A run silent this long is crashed: two heartbeats may be lost or late on a busy machine before that happens.
 CRASH_AFTER_S = 90
+# The name the automation had when it watched shard runs only: a redeploy replaces it too.
+_SHARDS_ONLY_AUTOMATION = "forecaster: crash shard runs that miss heartbeats"
 
 
 def load_prefect_file(path: str | Path) -> dict[str, Any]:
@@ -63,6 +69,21 @@ def apply_cron_overrides(spec: dict[str, Any], overrides: Sequence[str]) -> dict
     return spec
 
 
+def with_heartbeats(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `spec` whose every deployment is tagged WATCHED_TAG and whose runs beat every HEARTBEAT_S (its
+    job variables' `env`, which any worker type applies to the run), so the crash automation covers them."""
+    spec = copy.deepcopy(spec)
+    for i, d in enumerate(spec["deployments"]):
+        d["tags"] = list(dict.fromkeys([*(d.get("tags") or []), WATCHED_TAG]))
+        pool = d["work_pool"] = dict(d["work_pool"])
+        variables = pool["job_variables"] = dict(pool.get("job_variables") or {})
+        env = variables["env"] = dict(variables.get("env") or {})
+        given = str(env.setdefault(HEARTBEAT_ENV, str(HEARTBEAT_S)))
+        if given != str(HEARTBEAT_S):
+            raise InputError(f"deployments[{i}].work_pool.job_variables.env.{HEARTBEAT_ENV}: must be "
+                             f"{HEARTBEAT_S} (crash detection counts on it), got {given}")
+    return spec
+
 def ensure_work_pools(spec: dict[str, Any], pool_type: str = "process") -> list[str]:
     """Create each work pool the deployments name that the server lacks; the names, in order."""
     from prefect.client.orchestration import get_client
@@ -101,9 +122,9 @@ def ensure_gpu_limit(slots: int, name: str = GPU_LIMIT) -> None:
 
 
 def crash_automation(within_s: int = CRASH_AFTER_S) -> Any:
-    """Prefect's documented zombie-run detection, for shard runs: a proactive trigger expecting, after each
-    heartbeat of a run tagged SHARD_TAG, another heartbeat or a final state within `within_s`; when none comes
-    the run is set Crashed."""
+    """Prefect's documented zombie-run detection for forecaster's runs: a proactive trigger expecting, after each
+    heartbeat of a run tagged WATCHED_TAG or SHARD_TAG, another heartbeat or a final state within `within_s`; when
+    none comes the run is set Crashed."""
     from datetime import timedelta
 
     from prefect.client.schemas.objects import StateType
@@ -117,12 +138,14 @@ def crash_automation(within_s: int = CRASH_AFTER_S) -> Any:
     final = {f"prefect.flow-run.{s}" for s in ("Completed", "Failed", "Cancelled", "Crashed")}
     return AutomationCore(
         name=CRASH_AUTOMATION,
-        description=f"Shard runs with no heartbeat for {within_s} s are marked Crashed (their process is gone).",
+        description=f"Runs of forecaster's deployments (and shard runs) with no heartbeat for {within_s} s are "
+                    "marked Crashed (their process is gone).",
         trigger=EventTrigger(
             after={"prefect.flow-run.heartbeat"}, expect={"prefect.flow-run.heartbeat", *final},
             match=ResourceSpecification({"prefect.resource.id": "prefect.flow-run.*"}),
             match_related=ResourceSpecification({"prefect.resource.role": "tag",
-                                                 "prefect.resource.id": f"prefect.tag.{SHARD_TAG}"}),
+                                                 "prefect.resource.id": [f"prefect.tag.{WATCHED_TAG}",
+                                                                         f"prefect.tag.{SHARD_TAG}"]}),
             for_each={"prefect.resource.id"}, posture=Posture.Proactive, threshold=1,
             within=timedelta(seconds=within_s)),
         actions=[ChangeFlowRunState(state=StateType.CRASHED,
@@ -130,14 +153,15 @@ def crash_automation(within_s: int = CRASH_AFTER_S) -> Any:
 
 
 def ensure_crash_detection(within_s: int = CRASH_AFTER_S) -> None:
-    """Create (or replace) the automation that crashes shard runs whose heartbeats stopped."""
+    """Create (or replace) the automation that crashes forecaster's runs whose heartbeats stopped."""
     from prefect.client.orchestration import get_client
 
     automation = crash_automation(within_s)
     _require_api_url()
     with get_client(sync_client=True) as client:
         _check_reachable(client)
-        for old in client.read_automations_by_name(CRASH_AUTOMATION):
+        for old in [*client.read_automations_by_name(CRASH_AUTOMATION),
+                    *client.read_automations_by_name(_SHARDS_ONLY_AUTOMATION)]:
             client.delete_automation(old.id)
         client.create_automation(automation)
 

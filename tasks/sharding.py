@@ -9,7 +9,7 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from forecaster.deployments import HEARTBEAT_S, SHARD_TAG
+from forecaster.deployments import HEARTBEAT_ENV, HEARTBEAT_S, SHARD_TAG
 from forecaster.events.rendering import forecasts_markdown
 from forecaster.sharding import merged_summaries, stored_question_ids
 
@@ -33,7 +33,7 @@ def shard_job_variables(job_variables: dict[str, Any] | None) -> dict[str, Any]:
     """The caller's job variables, with heartbeats every HEARTBEAT_S in the run's environment: the crash
     automation (`forecaster deploy`) counts on them, whichever worker or pool takes the run."""
     variables = dict(job_variables or {})
-    env = {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_S), **(variables.get("env") or {})}
+    env = {HEARTBEAT_ENV: str(HEARTBEAT_S), **(variables.get("env") or {})}
     return {**variables, "env": env}
 
 

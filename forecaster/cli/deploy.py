@@ -29,12 +29,13 @@ def deploy(
     from forecaster.config_checks import visible_devices
     from forecaster.deployments import (
         apply_cron_overrides, ensure_crash_detection, ensure_gpu_limit, ensure_work_pools, load_prefect_file,
+        with_heartbeats,
     )
 
     common.settings()
     with common.clean_errors():
         spec = load_prefect_file(prefect_file)
-        spec = apply_cron_overrides(spec, cron or [])
+        spec = with_heartbeats(apply_cron_overrides(spec, cron or []))
         slots = gpus or visible_devices()
         pools = ensure_work_pools(spec)
         ensure_gpu_limit(slots)

@@ -18,7 +18,7 @@ import typer
 
 from forecaster.cli import common
 from forecaster.cli.deploy import HOME_ENV, prefect_executable
-from forecaster.deployments import HEARTBEAT_S
+from forecaster.deployments import HEARTBEAT_ENV, HEARTBEAT_S
 from forecaster.errors import InputError
 from forecaster.settings import PROJECT_ROOT
 
@@ -122,9 +122,10 @@ FLOW_RUN_LOGGING = {"VLLM_CONFIGURE_LOGGING": "0", "VLLM_LOGGING_CONFIG_PATH": "
 
 
 def _environment(plan: WorkerPlan) -> dict[str, str]:
-    # Heartbeats every 30 s (Prefect's minimum) let the server crash a run whose worker was killed quickly.
-    env = {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_S), **os.environ}
-    return {**env, **FLOW_RUN_LOGGING, **plan.env}
+    # Heartbeats every 30 s (Prefect's minimum): the crash automation crashes a watched run silent for 90 s. The
+    # deployments' job variables set it too, but a process worker's own setting wins over those (Prefect 3.7.7's
+    # runner puts the worker's settings back on top), so a slower value from the caller would get runs crashed.
+    return {**os.environ, HEARTBEAT_ENV: str(HEARTBEAT_S), **FLOW_RUN_LOGGING, **plan.env}
 
 
 def run_all(plans: Sequence[WorkerPlan]) -> int:

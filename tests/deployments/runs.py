@@ -58,3 +58,13 @@ def flow_run_processes(worker: subprocess.Popen, flow_run_id) -> list[psutil.Pro
         except psutil.Error:  # gone meanwhile, or not ours to read
             continue
     return found
+
+
+def assert_each_question_stored_once(database: Path, run_id: str, qs: list[dict], agents: list[str]) -> None:
+    """Each question of the run has one forecast per agent and one ensemble forecast."""
+    per_pair = rows(database, "SELECT question_id, agent, COUNT(*) FROM agent_forecasts WHERE run_id = ? "
+                              "GROUP BY question_id, agent ORDER BY question_id", run_id)
+    assert per_pair == [(q["id"], a, 1) for q in qs for a in agents]
+    ensembles = rows(database, "SELECT question_id, COUNT(*) FROM ensemble_forecasts WHERE run_id = ? "
+                               "GROUP BY question_id ORDER BY question_id", run_id)
+    assert ensembles == [(q["id"], 1) for q in qs]

@@ -9,7 +9,9 @@ import time
 
 import pytest
 
-from tests.deployments.runs import flow_run_processes, rows, stored_of, trigger, wait_final
+from tests.deployments.runs import (
+    assert_each_question_stored_once, flow_run_processes, rows, stored_of, trigger, wait_final,
+)
 from tests.processes import tail
 
 pytestmark = pytest.mark.slow
@@ -35,15 +37,6 @@ def kill_after_first_stored(prefect_client, worker, database, flow_run_id) -> li
     for process in processes:
         os.kill(process.pid, signal.SIGKILL)
     return stored_of(database, flow_run_id)
-
-
-def assert_each_question_stored_once(database, run_id: str, qs: list[dict]) -> None:
-    per_pair = rows(database, "SELECT question_id, agent, COUNT(*) FROM agent_forecasts WHERE run_id = ? "
-                              "GROUP BY question_id, agent ORDER BY question_id", run_id)
-    assert per_pair == [(q["id"], a, 1) for q in qs for a in AGENTS]
-    ensembles = rows(database, "SELECT question_id, COUNT(*) FROM ensemble_forecasts WHERE run_id = ? "
-                               "GROUP BY question_id ORDER BY question_id", run_id)
-    assert ensembles == [(q["id"], 1) for q in qs]
 
 
 def crash(prefect_client, worker, vllm_server, database, tag: str):
@@ -74,7 +67,7 @@ def test_a_killed_run_resumed_by_a_new_run_skips_what_it_stored_and_finishes_the
         database, "SELECT status, resumes, reason, flow_run_id FROM runs WHERE id = ?", run_id)
     assert (status, resumes, flow_run_id) == ("completed", 1, str(again.id))
     assert f"flow run {crashed.id} ended Crashed" in reason  # marked failed when the resume found it
-    assert_each_question_stored_once(database, run_id, qs)
+    assert_each_question_stored_once(database, run_id, qs, AGENTS)
     still = dict(rows(database, "SELECT question_id, created_at FROM ensemble_forecasts WHERE run_id = ?", run_id))
     assert all(still[qid] == created for qid, created in stored), "a question stored before the kill was redone"
 
@@ -92,6 +85,6 @@ def test_a_killed_run_retried_by_prefect_resumes_under_the_same_flow_run(
     ((status, resumes, reason),) = rows(database, "SELECT status, resumes, reason FROM runs WHERE id = ?", run_id)
     assert (status, resumes) == ("completed", 1) and "started again" in reason
     assert rows(database, "SELECT COUNT(*) FROM runs WHERE flow_run_id = ?", str(crashed.id)) == [(1,)]
-    assert_each_question_stored_once(database, run_id, qs)
+    assert_each_question_stored_once(database, run_id, qs, AGENTS)
     still = dict(rows(database, "SELECT question_id, created_at FROM ensemble_forecasts WHERE run_id = ?", run_id))
     assert all(still[qid] == created for qid, created in stored)

@@ -4,8 +4,11 @@ takes a worker, its flow-run subprocess and that run's engine), memory, process 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from pathlib import Path
+
+import psutil
 
 from tests.deployments.servers import BIN
 from tests.processes import start, stop, wait_until
@@ -32,6 +35,32 @@ def start_worker(env: dict[str, str], data_dir: Path, log: Path, *options: str) 
     proc.log = log  # type: ignore[attr-defined]
     wait_until(lambda: "started!" in log.read_text(errors="replace"), 180, "worker", proc, log)
     return proc
+
+
+def start_plain_worker(env: dict[str, str], data_dir: Path, log: Path) -> subprocess.Popen:
+    """Prefect's own `prefect worker start --pool gpu --type process` in the checkout, nothing about heartbeats
+    in its environment (what `forecaster worker` adds for flow runs' logging given by hand)."""
+    from forecaster.cli.deploy import HOME_ENV
+    from forecaster.cli.worker import FLOW_RUN_LOGGING
+    from forecaster.settings import PROJECT_ROOT
+
+    worker_env = {**env, **WORKER_ENV, **FLOW_RUN_LOGGING, "FORECASTER_DATA_DIR": str(data_dir),
+                  HOME_ENV: str(PROJECT_ROOT)}
+    worker_env.pop("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", None)
+    proc = start([str(BIN / "prefect"), "worker", "start", "--pool", "gpu", "--type", "process", "--limit", "1"],
+                 worker_env, log)
+    proc.log = log  # type: ignore[attr-defined]
+    wait_until(lambda: "started!" in log.read_text(errors="replace"), 180, "prefect worker", proc, log)
+    return proc
+
+
+def kill_worker(worker: subprocess.Popen) -> None:
+    """`kill -9` of the worker, its flow-run subprocess and that run's engine, as a lost host would end them."""
+    for process in [*psutil.Process(worker.pid).children(recursive=True), psutil.Process(worker.pid)]:
+        try:
+            process.send_signal(signal.SIGKILL)
+        except psutil.NoSuchProcess:
+            pass
 
 
 def stop_workers(*procs: subprocess.Popen) -> None:

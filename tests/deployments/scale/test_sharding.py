@@ -4,7 +4,6 @@ engine, `forecaster forecast --questions FILE --shards 3`; then the same with a 
 from __future__ import annotations
 
 import json
-import signal
 import sqlite3
 import subprocess
 import time
@@ -16,7 +15,7 @@ import pytest
 import yaml
 
 from forecaster.settings import PROJECT_ROOT
-from tests.deployments.scale.cluster import WORKER_ENV, memory_available_gb, start_worker, stop_workers
+from tests.deployments.scale.cluster import WORKER_ENV, kill_worker, memory_available_gb, start_worker, stop_workers
 from tests.deployments.servers import BIN
 from tests.processes import start, stop, tail
 
@@ -188,8 +187,7 @@ def kill_a_worker_after_its_first_stored_question(client, workers, data: Path, s
             done = stored_per_question(data / "forecaster.db", [str(shard.id)])
             if 0 < len(done) < 4 and not client.read_flow_run(shard.id).state.is_final():
                 worker = worker_of(client.read_flow_run(shard.id), workers)
-                for process in [*psutil.Process(worker.pid).children(recursive=True), psutil.Process(worker.pid)]:
-                    process.send_signal(signal.SIGKILL)
+                kill_worker(worker)
                 return shard.id, time.time(), len(stored_per_question(data / "forecaster.db", [str(shard.id)]))
         time.sleep(0.1)
     pytest.fail("no shard was caught between its first and last stored question")

@@ -73,7 +73,8 @@ def test_gpus_and_per_gpu_together_are_refused():
 def test_a_workers_flow_runs_beat_every_30_s_and_leave_vllm_logging_to_forecaster(monkeypatch):
     from forecaster.cli.worker import _environment
 
-    monkeypatch.delenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", raising=False)
+    # Prefect's default (180 s) or the caller's would get the runs crashed by the 90-s automation.
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "180")
     monkeypatch.setenv("VLLM_LOGGING_CONFIG_PATH", "/tmp/vllm-logging.json")
     env = _environment(plans(gpus="1")[0])
     assert env["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == "30" and env["CUDA_VISIBLE_DEVICES"] == "1"
