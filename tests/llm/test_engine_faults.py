@@ -1,19 +1,26 @@
 """A process of the engine killed (its core alone, or a model worker alone) before the first call, between
 calls or during one: the engine call fails within seconds, what is left of the engine goes, and the pool's
-next call runs on a new engine."""
+next call runs on a new engine. A forecast stopped with SIGTERM takes its engine with it."""
 
 from __future__ import annotations
 
+import os
 import random
+import signal
+import sys
 import threading
 import time
+from pathlib import Path
 
+import psutil
 import pytest
 
 from forecaster.llm.liveness import EngineDied
 from forecaster.llm.scorer import NextTokenQuery
+from forecaster.settings import PROJECT_ROOT
 from tests.conftest import DEMO_MODEL
 from tests.engine_processes import engine_processes, kill, wait_gone
+from tests.processes import start, stop, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -83,3 +90,34 @@ def test_a_killed_engine_process_fails_the_call_within_seconds_and_the_next_call
     assert set(scores) == {30, 31, 32}
     print(f"\nFIGURE kill-to-detection ({victim} alone): between calls {between:.2f} s, before the first call "
           f"{before_first:.2f} s, during a call {during:.2f} s")
+
+
+def ready_engine_of(proc, data: Path, out: Path) -> list[psutil.Process]:
+    """The engine core below a `forecaster` process and its workers, once its log says the engine is ready."""
+    def ready() -> bool:
+        return any("engine for smollm2-135m ready" in f.read_text(errors="replace") for f in data.rglob("*.log"))
+
+    wait_until(ready, 600, "the forecast's engine to be ready", proc=proc, log=out)
+    cores = [p for p in psutil.Process(proc.pid).children(recursive=True) if "EngineCore" in p.name()]
+    assert len(cores) == 1, f"expected one engine core below the forecast, found {cores}"
+    return [cores[0], *cores[0].children(recursive=True)]
+
+
+def test_a_local_forecast_stopped_with_sigterm_leaves_no_engine_process_behind(tmp_path):
+    env = {**os.environ, "FORECASTER_DATA_DIR": str(tmp_path / "data")}
+    env.pop("PREFECT_API_URL", None)  # a local run: its own temporary Prefect server
+    out = tmp_path / "forecast.out"
+    command = [str(Path(sys.executable).parent / "forecaster"), "forecast", "--questions",
+               str(PROJECT_ROOT / "examples" / "demo_questions.yaml")]
+    proc = start(command, env, out)
+    try:
+        engine = ready_engine_of(proc, tmp_path / "data", out)
+        assert proc.poll() is None, "the forecast ended before it could be stopped"
+        os.kill(proc.pid, signal.SIGTERM)  # the process alone, as a supervisor or `kill` stops it
+        stopped = time.monotonic()
+        proc.wait(120)
+        left = wait_gone(engine, 30)
+        assert left == [], f"engine processes outlived the stopped forecast: {[p.pid for p in left]}"
+        print(f"\nFIGURE sigterm-to-engine-gone: {time.monotonic() - stopped:.1f} s")
+    finally:
+        stop(proc)  # whatever else of its process group is left
