@@ -1,6 +1,6 @@
 """A process of the engine killed (its core alone, or a model worker alone) before the first call, between
 calls or during one: the engine call fails within seconds, what is left of the engine goes, and the pool's
-next call runs on a new engine. A forecast stopped with SIGTERM takes its engine with it."""
+next call runs on a new engine. A forecast stopped by SIGTERM or SIGKILL takes its engine with it."""
 
 from __future__ import annotations
 
@@ -103,7 +103,10 @@ def ready_engine_of(proc, data: Path, out: Path) -> list[psutil.Process]:
     return [cores[0], *cores[0].children(recursive=True)]
 
 
-def test_a_local_forecast_stopped_with_sigterm_leaves_no_engine_process_behind(tmp_path):
+# SIGTERM is what a supervisor sends (Prefect's handler then unwinds the run); SIGKILL, what the OOM killer sends,
+# leaves no handler to run: the engine's reaper alone ends it then.
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
+def test_a_local_forecast_stopped_by_a_signal_leaves_no_engine_process_behind(tmp_path, stop_signal):
     env = {**os.environ, "FORECASTER_DATA_DIR": str(tmp_path / "data")}
     env.pop("PREFECT_API_URL", None)  # a local run: its own temporary Prefect server
     out = tmp_path / "forecast.out"
@@ -113,11 +116,11 @@ def test_a_local_forecast_stopped_with_sigterm_leaves_no_engine_process_behind(t
     try:
         engine = ready_engine_of(proc, tmp_path / "data", out)
         assert proc.poll() is None, "the forecast ended before it could be stopped"
-        os.kill(proc.pid, signal.SIGTERM)  # the process alone, as a supervisor or `kill` stops it
+        os.kill(proc.pid, stop_signal)  # the process alone, as a supervisor or `kill` stops it
         stopped = time.monotonic()
         proc.wait(120)
         left = wait_gone(engine, 30)
         assert left == [], f"engine processes outlived the stopped forecast: {[p.pid for p in left]}"
-        print(f"\nFIGURE sigterm-to-engine-gone: {time.monotonic() - stopped:.1f} s")
+        print(f"\nFIGURE {stop_signal.name}-to-engine-gone: {time.monotonic() - stopped:.1f} s")
     finally:
         stop(proc)  # whatever else of its process group is left
