@@ -8,6 +8,7 @@ from typing import Any, Sequence
 
 from forecaster.llm.scorer import DEFAULT_BLOCK_SIZE, MAX_IDS_PER_REQUEST, NextTokenQuery
 from forecaster.llm.engine_options import as_kwargs, engine_options
+from forecaster.llm.liveness import EngineDied, EngineWatch
 from forecaster.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -20,11 +21,16 @@ def engine_kwargs(settings: Settings, model_key: str) -> dict[str, Any]:
 
 
 class VLLMScorer:
-    """Reads next-token log-probabilities and writes text with an in-process ``vllm.LLM``."""
+    """Reads next-token log-probabilities and writes text with an in-process ``vllm.LLM``.
+
+    Every call is watched: a process of the engine that dies makes it raise `EngineDied` within a second,
+    and what is left of the engine is killed then (the pool starts a new one on the next use).
+    """
 
     def __init__(self, llm: Any, model_key: str) -> None:
         self.llm = llm
         self.model_key = model_key
+        self.watch = EngineWatch(llm)
         self.tokenizer = llm.get_tokenizer()
         cache_config = llm.llm_engine.vllm_config.cache_config
         self.block_size = int(cache_config.block_size or DEFAULT_BLOCK_SIZE)
@@ -39,18 +45,34 @@ class VLLMScorer:
         prompts = [TokensPrompt(prompt_token_ids=list(prefix)) for _, prefix, _ in split]
         params = [SamplingParams(max_tokens=1, temperature=0.0, logprob_token_ids=list(ids), detokenize=False)
                   for _, _, ids in split]
-        outputs = self.llm.generate(prompts, params, use_tqdm=False)
+        outputs = self._generate(prompts, params)
         results: list[dict[int, float]] = [{} for _ in queries]
         for (i, _, ids), out in zip(split, outputs):
             step = out.outputs[0].logprobs[0]
             results[i].update({t: float(step[t].logprob) for t in ids})
         return results
 
+    def _generate(self, prompts: list[Any], params: Any) -> list[Any]:
+        try:
+            return self.watch.call(lambda: self.llm.generate(prompts, params, use_tqdm=False))
+        except EngineDied as exc:
+            log.warning("engine for %s died (%s); it is discarded and the next attempt starts a new one",
+                        self.model_key, exc)
+            self.watch.tear_down()
+            raise
+
     def alive(self) -> bool:
-        """False once the engine core process has died (vLLM then fails every request)."""
-        core = getattr(self.llm.llm_engine, "engine_core", None)
-        resources = getattr(core, "resources", None)
-        return not getattr(resources, "engine_dead", False)
+        """False once a process of the engine has died or vLLM marked it dead (it then fails every request)."""
+        return self.watch.death() is None
+
+    def discard(self) -> None:
+        """Kill what is left of a dead engine and close vLLM's client to it."""
+        self.watch.tear_down()
+
+    def shutdown(self) -> None:
+        """Stop the engine's processes now rather than at interpreter exit."""
+        shutdown_engine(self.llm)
+        self.watch.stop_reaper()
 
     def generate(self, prompt_ids: Sequence[int], max_tokens: int, temperature: float) -> str:
         return self.generate_many([prompt_ids], max_tokens, temperature)[0]
@@ -61,7 +83,7 @@ class VLLMScorer:
         from vllm.inputs import TokensPrompt
 
         params = SamplingParams(max_tokens=max_tokens, temperature=temperature, seed=0)
-        outs = self.llm.generate([TokensPrompt(prompt_token_ids=list(p)) for p in prompts], params, use_tqdm=False)
+        outs = self._generate([TokensPrompt(prompt_token_ids=list(p)) for p in prompts], params)
         return [out.outputs[0].text for out in outs]
 
 

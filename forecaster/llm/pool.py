@@ -11,7 +11,7 @@ import threading
 from typing import Any, Iterator
 
 from forecaster.events.agents import Agent, LogicWriter, agent_spec
-from forecaster.llm.engine import VLLMScorer, shutdown_engine, start_engine
+from forecaster.llm.engine import VLLMScorer, start_engine
 from forecaster.llm.http_scorer import HTTPScorer, connect_scorer, uses_server
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.llm.readout import DistributionReader
@@ -92,20 +92,20 @@ class ModelPool:
         return scorer.llm if scorer is not None else None
 
     def discard_dead(self) -> list[str]:
-        """Drop every in-process engine whose core process has died; the next use starts a new one."""
+        """Drop every in-process engine a process of which has died (its core, a model worker), killing what
+        is left of it; the next use starts a new one."""
         dead = [key for key, scorer in self._engines.items() if not scorer.alive()]
         for key in dead:
-            log.warning("engine for %s died; it is discarded and the next attempt starts a new one", key)
-            scorer = self._engines.pop(key)
-            with contextlib.suppress(Exception):  # what is left of it may refuse to shut down cleanly
-                shutdown_engine(scorer.llm)
+            log.warning("engine for %s died (%s); it is discarded and the next attempt starts a new one", key,
+                        self._engines[key].watch.death())
+            self._engines.pop(key).discard()
         return dead
 
     def release(self, model_key: str) -> None:
         """Shut one model's engine down so the next model can have the devices (its cache stays)."""
         scorer = self._engines.pop(model_key, None)
         if scorer is not None:
-            shutdown_engine(scorer.llm)
+            scorer.shutdown()
 
     def release_all(self) -> None:
         for key in list(self._engines):

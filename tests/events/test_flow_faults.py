@@ -90,8 +90,9 @@ def test_a_failure_that_escapes_the_flow_body_leaves_the_run_failed(prefect_serv
     assert run["status"] == "failed" and run["finished_at"]
 
 
-def kill_engine_core() -> list[int]:
-    """SIGKILL the engine core process(es) this process started; their pids."""
+def kill_engine_core(with_workers: bool) -> list[int]:
+    """SIGKILL the engine core process(es) this process started, with or without their model workers; their
+    pids."""
     killed = []
     # Direct children only: a vLLM server the session started (the Chronos-2 one) has its own
     # engine core below it, and killing that one would take the server down for later tests.
@@ -102,18 +103,21 @@ def kill_engine_core() -> list[int]:
         except psutil.Error:  # a released engine's process not yet reaped, or gone meanwhile
             continue
         if "EngineCore" in title:
-            # Its model workers go with it: the engine is gone as a whole, and their memory with it.
-            for process in [*workers, child]:
+            # With its workers the engine is gone as a whole; the core alone is what the OOM killer takes,
+            # leaving its workers running (holding their memory) and vLLM's client waiting.
+            for process in [*(workers if with_workers else []), child]:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(process.pid, signal.SIGKILL)
             killed.append(child.pid)
     return killed
 
 
-def test_a_killed_engine_is_replaced_and_every_question_is_stored_once(prefect_server, pool, settings):
+@pytest.mark.parametrize("with_workers", [True, False], ids=["core-and-workers", "core-alone"])
+def test_a_killed_engine_is_replaced_and_every_question_is_stored_once(prefect_server, pool, settings,
+                                                                       with_workers):
     killed: list[int] = []
-    summaries = forecast_with(OnFirstForecasts(lambda: killed.extend(kill_engine_core())), questions=NORMAL,
-                              today=TODAY)
+    summaries = forecast_with(OnFirstForecasts(lambda: killed.extend(kill_engine_core(with_workers))),
+                              questions=NORMAL, today=TODAY)
     assert killed, "no engine core process was found to kill"
     store = ForecastStore(settings.database_path)
     assert only_run(store)["status"] == "completed"
