@@ -114,17 +114,10 @@ def worker(
     raise typer.Exit(run_all(plans))
 
 
-# An in-process vLLM engine applies its logging config with dictConfig when it starts. In a flow run that shuts
-# down Prefect's API log handler while holding the logging lock; the handler's flush waits for Prefect's log
-# worker, which waits for that lock: seen here, two shard runs hung for good at "starting vLLM engine", their
-# heartbeats stopped with them. Flow runs of a worker leave vLLM's loggers to forecaster's root handlers.
-FLOW_RUN_LOGGING = {"VLLM_CONFIGURE_LOGGING": "0", "VLLM_LOGGING_CONFIG_PATH": ""}
-
-
 def _environment(plan: WorkerPlan) -> dict[str, str]:
     # Heartbeats every 30 s (Prefect's minimum) let the server crash a run whose worker was killed quickly.
     env = {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_S), **os.environ}
-    return {**env, **FLOW_RUN_LOGGING, **plan.env}
+    return {**env, **plan.env}
 
 
 def run_all(plans: Sequence[WorkerPlan]) -> int:
