@@ -44,12 +44,14 @@ SERVER_LOGGING_CONFIG = "FORECASTER_VLLM_SERVER_LOGGING_CONFIG"
 
 
 def keep_vllm_logging_ours() -> None:
-    """vLLM never applies a logging config in this process or its engine's: forced, whatever was set.
+    """vLLM never applies a logging config in this process or its engine's: forced, whatever the user set.
 
     Starting an engine, vLLM would run `logging.config.dictConfig`, which flushes every handler while it holds
     the logging lock. Prefect's API log handler (in every flow run) flushes by waiting on Prefect's log thread,
     which waits for that lock: the run hung for good (seen on `forecaster evaluate` and on flow runs of a plain
-    `prefect worker start`). vLLM's loggers go through this process's own handlers instead (`logging_setup`).
+    `prefect worker start`). vLLM's loggers go through this process's own handlers instead (`logging_setup`);
+    its engine processes, which take the setting from here, print to this process's standard error. vLLM reads
+    it when an engine starts, not on import: a flow run that imported vLLM before its bootstrap is covered too.
     """
     user_file = os.environ.pop("VLLM_LOGGING_CONFIG_PATH", "")
     if user_file:  # vLLM refuses a config file with its logging off: kept for the vLLM servers we start
