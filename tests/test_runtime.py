@@ -42,3 +42,11 @@ def test_a_vllm_server_configures_its_own_logging(clean_vllm_logging):
     prepare_environment(settings)
     env = server_env(settings)
     assert env["VLLM_CONFIGURE_LOGGING"] == "1" and "VLLM_LOGGING_CONFIG_PATH" not in env
+
+
+def test_vllm_reads_the_setting_when_an_engine_starts_not_on_import(clean_vllm_logging):
+    # A flow run may import vLLM before its bootstrap prepares the environment: the setting must still hold.
+    from vllm.engine.arg_utils import EngineArgs
+
+    prepare_environment(load_settings())
+    assert EngineArgs(model="data/models/any").create_logging_config().configure_logging is False
