@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import time
 
@@ -46,6 +47,7 @@ def left_running(pids: list[int]) -> list[str]:
 def test_sigterm_ends_the_forecast_command_and_its_temporary_prefect_server(tmp_path):
     proc = start_command(["forecast", RAIN, "--agent", "base-rates"], command_env(tmp_path))
     command = psutil.Process(proc.pid)
+    children: list[int] = []
     try:
         deadline = time.monotonic() + 300
         while not temporary_server_up(command):
@@ -61,8 +63,10 @@ def test_sigterm_ends_the_forecast_command_and_its_temporary_prefect_server(tmp_
         assert left_running(children) == []
         assert code == 128 + signal.SIGTERM, proc.stderr.read()[-3000:]
         assert took < STOP_GRACE_S + 10
-    finally:
+    finally:  # what a failing run left behind goes, so that later tests get the machine back
         if proc.poll() is None:
+            children += [child.pid for child in command.children(recursive=True)]
             proc.kill()
-        for pid in left_running([c.pid for c in command.children(recursive=True)] if command.is_running() else []):
-            psutil.Process(int(pid.split()[0])).kill()
+        for line in left_running(children):
+            with contextlib.suppress(psutil.Error):
+                psutil.Process(int(line.split()[0])).kill()
