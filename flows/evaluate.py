@@ -10,6 +10,7 @@ from flows.events import forecast_events
 from forecaster.errors import InputError
 from forecaster.scoring.evaluation_rows import ResolvedSet
 from forecaster.events.agents import select_agents
+from forecaster.events.rendering import run_status
 from forecaster.flow_parameters import check_evaluate_parameters
 from forecaster.scoring.resolutions import Resolution
 from forecaster.runtime import bootstrap
@@ -67,11 +68,12 @@ def evaluate(
     settings = bootstrap(config_file)
     select_agents(settings, agents)  # an unknown agent fails here, before the file's outcomes are recorded
     split, resolutions = _resolved_questions(settings, questions_file)
+    status = "completed"  # an earlier run's forecasts, scored again
     if run_id is None:
         summaries = forecast_events(
             questions=[q.to_record() for q in split.resolved], agents=agents, use_question_dates=True,
             config_file=config_file)
-        run_id = summaries[0]["run_id"]
+        run_id, status = summaries[0]["run_id"], run_status(summaries)
     forecasts = run_forecasts_task(settings, run_id)
     rows = rows_task(settings, forecasts, split.resolved, resolutions, learned_split, n_folds)
     market = market_task(settings, split.resolved)
@@ -89,6 +91,7 @@ def evaluate(
     return {
         "evaluation_id": run_id,
         "run_id": run_id,
+        "status": status,
         "questions": len({r.question_id for r in rows}),
         "unresolved": split.unresolved,
         "text": summary.text,

@@ -13,7 +13,7 @@ from prefect.runtime import flow_run
 from forecaster import progress
 from forecaster.events.agents import AgentForecast, ForecastFailure, first_model, group_by_model, select_agents
 from forecaster.events.questions import Question
-from forecaster.events.rendering import failure_records, passage_records, summary
+from forecaster.events.rendering import failure_records, passage_records, run_status, summary
 from forecaster.events.store import QuestionResult
 from forecaster.flow_parameters import check_forecast_parameters, default_as_of
 from forecaster.llm.pool import model_pool
@@ -84,7 +84,7 @@ def forecast_events(
         finish_run_task.fn(settings, run_id, "failed", f"{type(exc).__name__}: {exc}"[:500])
         raise
     failed = sum(1 for r in results if r["ensemble"] is None)
-    status = "completed" if not failed else ("partial" if failed < len(results) else "failed")
+    status = run_status(results)
     finish_run_task(settings, run_id, status, f"{failed} of {len(results)} question(s) failed" if failed else None)
     if failed:
         logger.warning("run %s: %d of %d question(s) failed; see the table", run_id, failed, len(results))

@@ -14,9 +14,11 @@ import re
 import sys
 import threading
 from pathlib import Path
+from typing import TextIO
 
 from pydantic import BaseModel, SecretStr
 
+from forecaster.runtime import SERVER_LOGGING_CONFIG
 from forecaster.settings import Settings
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -46,6 +48,9 @@ def configure_logging(settings: Settings) -> None:
     """Attach the rotating file handler (and a console handler unless one exists); idempotent."""
     root = logging.getLogger()
     root.setLevel(settings.log_level)
+    # vLLM never configures its own logging here (forecaster.runtime.keep_vllm_logging_ours): its records reach
+    # these handlers like any library's, also where an earlier config had cut its logger off.
+    logging.getLogger("vllm").propagate = True
     log_file = settings.log_file.resolve()
     for handler in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
         if Path(handler.baseFilename) == log_file:
@@ -111,11 +116,12 @@ class OncePerMessage(logging.Filter):
 
 
 class NotLibraryChatter(logging.Filter):
-    """Drops the records Prefect's engine writes about run states (retries, failures; the flow and the command
-    report outcomes themselves) and vLLM's start-up notices below errors; ours pass."""
+    """Drops libraries' notices (anything below an error that is not ours: vLLM's start-up hints, Prefect's
+    warnings, Python warnings) and the records Prefect's engine writes about run states (the flow and the command
+    report outcomes themselves); ours pass. The log file keeps them all."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name == "vllm" or record.name.startswith("vllm."):
+        if not record.name.startswith(_OUR_LOGGERS):
             return record.levelno >= logging.ERROR
         return not (record.name in _PREFECT_RUN_LOGGERS and _PREFECT_PACKAGE in record.pathname)
 
@@ -132,10 +138,11 @@ class ConsoleHandler(logging.StreamHandler):
             self.handleError(record)
 
 
-def configure_console(settings: Settings, verbose: bool = False) -> None:
+def configure_console(settings: Settings, verbose: bool = False, children_to_log: bool = False) -> None:
     """A command's console: warnings and errors once each on one line, everything else to the log file only.
 
-    `verbose` (or a `LOG_LEVEL` in the environment) keeps every library's own console output instead.
+    `children_to_log`: what the processes this one starts print (engine, temporary Prefect server) goes to the
+    log file too. `verbose` (or a `LOG_LEVEL` in the environment) keeps every library's own console output.
     """
     configure_logging(settings)
     if verbose or os.environ.get("LOG_LEVEL"):
@@ -158,8 +165,32 @@ def configure_console(settings: Settings, verbose: bool = False) -> None:
             logger.propagate = True
     _quiet_transformers()
     logging.captureWarnings(True)
-    os.environ.setdefault("VLLM_LOGGING_CONFIG_PATH", str(write_vllm_logging_config(settings)))
+    os.environ.setdefault(SERVER_LOGGING_CONFIG, str(write_vllm_logging_config(settings)))
     os.environ.update(_QUIET_CHILDREN)
+    if children_to_log:
+        console.setStream(children_output_to_log(settings.log_file.resolve()))
+
+
+def children_output_to_log(log_file: Path) -> TextIO:
+    """Point this process's standard error (fd 2, which every child process inherits) at the log file; returns
+    the terminal's stream, which `sys.stderr` then is.
+
+    vLLM's engine processes print their first notices before any logging exists in them ("Triton is installed,
+    but doesn't include CPU backend"), Prefect's temporary server prints its own; none is the forecaster's.
+    Left as it is where standard error is not a real one (a test's runner in-process).
+    """
+    try:
+        if sys.stderr.fileno() != 2:
+            return sys.stderr
+    except (AttributeError, OSError, ValueError):
+        return sys.stderr
+    sys.stderr.flush()
+    terminal = os.fdopen(os.dup(2), "w", buffering=1, encoding=sys.stderr.encoding, errors="backslashreplace")
+    log_fd = os.open(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    os.dup2(log_fd, 2)
+    os.close(log_fd)
+    sys.stderr = terminal
+    return terminal
 
 
 # For the processes this one starts (engine core and workers, servers): their deprecation warnings, C++
@@ -171,7 +202,7 @@ _QUIET_CHILDREN: dict[str, str] = {
     "HF_HUB_DISABLE_PROGRESS_BARS": "1",
 }
 # Everything `configure_console` puts in the environment (what a test that runs a command in-process undoes).
-CONSOLE_ENVIRONMENT = ("VLLM_LOGGING_CONFIG_PATH", *_QUIET_CHILDREN)
+CONSOLE_ENVIRONMENT = (SERVER_LOGGING_CONFIG, *_QUIET_CHILDREN)
 
 
 def _is_console(handler: logging.Handler) -> bool:
@@ -194,8 +225,8 @@ def _quiet_transformers() -> None:
 
 
 def write_vllm_logging_config(settings: Settings) -> Path:
-    """A logging config for vLLM (and its engine processes, through the environment): INFO and its start-up
-    notices (performance hints about this machine) to our log file, errors on one line to the console."""
+    """A logging config for the vLLM servers this command starts (through the environment): INFO and its
+    start-up notices (performance hints about this machine) to our log file, errors on one line to the console."""
     path = settings.log_dir / "vllm-logging.json"
     here = __name__
     config = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Mapping
 
 from forecaster.settings import Settings
 
@@ -26,6 +27,7 @@ def prepare_environment(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("VLLM_CACHE_ROOT", str(data / "cache" / "vllm"))
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    keep_vllm_logging_ours()
     for name, value in engine_environment(settings).items():
         os.environ.setdefault(name, value)
     # The Run:ai streamer reads AWS_* from the environment; keys given as FORECASTER_AWS_* settings go there only.
@@ -34,6 +36,36 @@ def prepare_environment(settings: Settings) -> None:
     for name, value in aws_environment(settings, os.environ).items():
         os.environ.setdefault(name, value)
     make_folders(settings)
+
+
+# Where a vLLM logging config file for vLLM's own servers is kept (see `keep_vllm_logging_ours`): under vLLM's
+# name, an engine in this process would apply it.
+SERVER_LOGGING_CONFIG = "FORECASTER_VLLM_SERVER_LOGGING_CONFIG"
+
+
+def keep_vllm_logging_ours() -> None:
+    """vLLM never applies a logging config in this process or its engine's: forced, whatever the user set.
+
+    Starting an engine, vLLM would run `logging.config.dictConfig`, which flushes every handler while it holds
+    the logging lock. Prefect's API log handler (in every flow run) flushes by waiting on Prefect's log thread,
+    which waits for that lock: the run hung for good (seen on `forecaster evaluate` and on flow runs of a plain
+    `prefect worker start`). vLLM's loggers go through this process's own handlers instead (`logging_setup`);
+    its engine processes, which take the setting from here, print to this process's standard error. vLLM reads
+    it when an engine starts, not on import: a flow run that imported vLLM before its bootstrap is covered too.
+    """
+    user_file = os.environ.pop("VLLM_LOGGING_CONFIG_PATH", "")
+    if user_file:  # vLLM refuses a config file with its logging off: kept for the vLLM servers we start
+        os.environ.setdefault(SERVER_LOGGING_CONFIG, user_file)
+    os.environ["VLLM_CONFIGURE_LOGGING"] = "0"
+
+
+def vllm_server_logging(env: Mapping[str, str]) -> dict[str, str]:
+    """A vLLM server is a process of its own, without Prefect's handlers: it configures vLLM's logging itself,
+    from the console's config file when the command has one."""
+    out = {"VLLM_CONFIGURE_LOGGING": "1"}
+    if env.get(SERVER_LOGGING_CONFIG):
+        out["VLLM_LOGGING_CONFIG_PATH"] = env[SERVER_LOGGING_CONFIG]
+    return out
 
 
 def engine_environment(settings: Settings) -> dict[str, str]:

@@ -16,15 +16,19 @@ CONFIG_FILE: Path | None = None
 VERBOSE = False
 
 
-def settings() -> Settings:
-    """The settings for this invocation, with the process environment and the console prepared from them."""
+def settings(runs_work: bool = False) -> Settings:
+    """The settings for this invocation, with the process environment and the console prepared from them.
+
+    `runs_work`: a command that runs flows here (engines, a temporary Prefect server): what those child processes
+    print goes to the log file, not the console (unless --verbose).
+    """
     from forecaster.logging_setup import configure_console
     from forecaster.runtime import prepare_environment
 
     with clean_errors():
         loaded = load_settings(CONFIG_FILE)
     prepare_environment(loaded)
-    configure_console(loaded, VERBOSE)
+    configure_console(loaded, VERBOSE, children_to_log=runs_work)
     return loaded
 
 
@@ -44,21 +48,32 @@ def warm_up_locally(settings: Settings, model_key: str | None) -> None:
     from forecaster.llm.pool import model_pool
 
     if model_key and not PREFECT_API_URL.value():
-        # vLLM's import is seconds of pure Python. In the warm-up thread it shared the GIL with the flow's
-        # import and Prefect's start, and took 23 s instead of 9 s on 2 cores. Imported here first, the
-        # thread's remaining work mostly waits on the engine's own processes.
+        # For start-up speed: vLLM's import is seconds of pure Python. In the warm-up thread it shared the GIL
+        # with the flow's import and Prefect's start, and took 23 s instead of 9 s on 2 cores. Imported here
+        # first, the thread's remaining work mostly waits on the engine's own processes.
         import_engine_library()
         model_pool().warm_up(settings, model_key)
 
 
 @contextlib.contextmanager
 def model_work() -> Iterator[None]:
-    """Around a flow that runs models here: a progress bar, clean errors, and the engines it started released."""
+    """Around a flow that runs models here: a progress bar, clean errors, the engines it started released, and
+    SIGTERM or Ctrl-C ending it all (forecaster.cli.stopping)."""
     from forecaster.cli.progress_bar import progress_bar
+    from forecaster.cli.stopping import stopping_on_signals
     from forecaster.llm.pool import model_pool
 
-    with progress_bar(), model_pool().releasing_new(), clean_errors():
+    with stopping_on_signals(), progress_bar(), model_pool().releasing_new(), clean_errors():
         yield
+
+
+def exit_for(status: str) -> None:
+    """End the command with the exit status of a run that ended `completed`, `partial` or `failed`."""
+    from forecaster.cli.stopping import exit_status
+
+    code = exit_status(status)
+    if code:
+        raise typer.Exit(code)
 
 
 @contextlib.contextmanager

@@ -27,7 +27,7 @@ def evaluate(
     from forecaster.scoring.resolutions import read_resolutions_file
     from forecaster.events.agents import select_agents
 
-    settings = common.settings()
+    settings = common.settings(runs_work=True)
     with common.clean_errors():
         check_settings(settings)
         select_agents(settings, agent)
@@ -49,6 +49,7 @@ def evaluate(
     typer.echo(f"\nevaluation {result['evaluation_id']}: {result['questions']} question(s); scores stored in "
                f"{settings.database_path}; plots {result['plots']['calibration']}, "
                f"{result['plots']['brier_over_time']}")
+    common.exit_for(result["status"])
 
 
 def register(app: typer.Typer) -> None:

@@ -60,7 +60,7 @@ def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: 
     from forecaster.events.agents import first_model
     from forecaster.flow_parameters import check_forecast_parameters
 
-    settings = common.settings()
+    settings = common.settings(runs_work=True)
     with common.clean_errors():
         check_settings(settings)
         day = _date(as_of)
@@ -71,17 +71,19 @@ def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: 
 
             require_stored_run(settings.database_path, resume)
         model = first_model(settings, agents)
-    common.warm_up_locally(settings, model)
-    from flows.events import forecast_events
-    from forecaster.events.rendering import forecasts_text
+    from forecaster.events.rendering import forecasts_text, run_status
 
     with common.model_work():
+        common.warm_up_locally(settings, model)
+        from flows.events import forecast_events
+
         summaries = forecast_events(
             questions_file=str(questions_file) if questions_file else None, questions=inline, agents=agents,
             ensemble_method=method, as_of=day, config_file=str(common.CONFIG_FILE) if common.CONFIG_FILE else None,
             resume=resume)
     typer.echo(forecasts_text(summaries))
     typer.echo(f"\nstored in {settings.database_path}; plots in {settings.plots_dir}")
+    common.exit_for(run_status(summaries))
 
 
 def history(question_id: str = typer.Argument(..., help="The question's id (see `forecaster forecast`).")) -> None:

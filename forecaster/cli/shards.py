@@ -29,7 +29,7 @@ def run_sharded(questions_file: Path | None, shards: int, agents: list[str] | No
         # Fail fast with file:line before any run is created.
         split_into_shards(load_questions(questions_file), shards)
     from flows.sharded import forecast_events_sharded
-    from forecaster.events.rendering import forecasts_text
+    from forecaster.events.rendering import forecasts_text, run_status
 
     state = forecast_events_sharded(
         questions_file=str(questions_file), shards=shards, agents=agents, ensemble_method=method, as_of=as_of,
@@ -37,5 +37,7 @@ def run_sharded(questions_file: Path | None, shards: int, agents: list[str] | No
     if not state.is_completed():
         typer.secho(f"error: sharded run ended {state.type.value}: {state.message}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
-    typer.echo(forecasts_text(state.result()))
+    summaries = state.result()
+    typer.echo(forecasts_text(summaries))
     typer.echo(f"\nstored in {settings.database_path} by the workers")
+    common.exit_for(run_status(summaries))

@@ -42,7 +42,7 @@ def forecast_series(
     server_url: Optional[str] = SERVER_URL,
 ) -> None:
     """Forecast every series in FILE with Chronos-2, store the quantiles and draw a fan chart per series."""
-    settings = common.settings()
+    settings = common.settings(runs_work=True)
     with common.model_work():
         from flows.timeseries import forecast_series_flow
 
@@ -69,7 +69,7 @@ def backtest(
     server_url: Optional[str] = SERVER_URL,
 ) -> None:
     """Score Chronos-2 against SeasonalNaive, AutoETS and AutoARIMA on held-out windows (MASE, MAPE, wQL)."""
-    settings = common.settings()
+    settings = common.settings(runs_work=True)
     with common.model_work():
         from flows.timeseries import backtest_flow
 

@@ -114,18 +114,11 @@ def worker(
     raise typer.Exit(run_all(plans))
 
 
-# An in-process vLLM engine applies its logging config with dictConfig when it starts. In a flow run that shuts
-# down Prefect's API log handler while holding the logging lock; the handler's flush waits for Prefect's log
-# worker, which waits for that lock: seen here, two shard runs hung for good at "starting vLLM engine", their
-# heartbeats stopped with them. Flow runs of a worker leave vLLM's loggers to forecaster's root handlers.
-FLOW_RUN_LOGGING = {"VLLM_CONFIGURE_LOGGING": "0", "VLLM_LOGGING_CONFIG_PATH": ""}
-
-
 def _environment(plan: WorkerPlan) -> dict[str, str]:
     # Heartbeats every 30 s (Prefect's minimum): the crash automation crashes a watched run silent for 90 s. The
     # deployments' job variables set it too, but a process worker's own setting wins over those (Prefect 3.7.7's
     # runner puts the worker's settings back on top), so a slower value from the caller would get runs crashed.
-    return {**os.environ, HEARTBEAT_ENV: str(HEARTBEAT_S), **FLOW_RUN_LOGGING, **plan.env}
+    return {**os.environ, HEARTBEAT_ENV: str(HEARTBEAT_S), **plan.env}
 
 
 def run_all(plans: Sequence[WorkerPlan]) -> int:

@@ -23,6 +23,12 @@ def summary(result: QuestionResult, run_id: str) -> dict[str, Any]:
     }
 
 
+def run_status(summaries: Sequence[dict[str, Any]]) -> str:
+    """How a run ended: completed (every question forecast), partial (some failed) or failed (all did)."""
+    failed = sum(1 for s in summaries if s["ensemble"] is None)
+    return "completed" if not failed else ("partial" if failed < len(summaries) else "failed")
+
+
 def stored_summary(store: ForecastStore, run_id: str, question_id: str) -> dict[str, Any]:
     """`summary` of a question the run stored earlier (a resumed run's skipped questions, a shard's), read back."""
     ensemble = next((e for e in store.ensemble_history(question_id) if e["run_id"] == run_id), None)

@@ -9,7 +9,7 @@ from typing import Mapping
 from chronos2_vllm.serve import SERVER_MODULE  # vLLM's server module, named once for every server we start
 
 from forecaster.llm.engine_options import as_flags, engine_options
-from forecaster.runtime import engine_environment
+from forecaster.runtime import engine_environment, vllm_server_logging
 from forecaster.settings import Settings
 
 # The streamer's S3 client otherwise drops slow connections after 1 s ("File access error").
@@ -33,6 +33,7 @@ def server_env(settings: Settings, base: Mapping[str, str] | None = None) -> dic
         env.setdefault("HF_TOKEN", settings.hf_token.get_secret_value())
     for name, value in engine_environment(settings).items():
         env.setdefault(name, value)
+    env.update(vllm_server_logging(env))
     return env
 
 

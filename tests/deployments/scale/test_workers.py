@@ -70,16 +70,13 @@ def test_gpus_and_per_gpu_together_are_refused():
         plans(gpus="0", per_gpu=True)
 
 
-def test_a_workers_flow_runs_beat_every_30_s_and_leave_vllm_logging_to_forecaster(monkeypatch):
+def test_a_workers_flow_runs_beat_every_30_s(monkeypatch):
     from forecaster.cli.worker import _environment
 
     # Prefect's default (180 s) or the caller's would get the runs crashed by the 90-s automation.
     monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "180")
-    monkeypatch.setenv("VLLM_LOGGING_CONFIG_PATH", "/tmp/vllm-logging.json")
     env = _environment(plans(gpus="1")[0])
     assert env["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == "30" and env["CUDA_VISIBLE_DEVICES"] == "1"
-    # vLLM's dictConfig in a flow run deadlocks with Prefect's API log handler: it must not run there.
-    assert env["VLLM_CONFIGURE_LOGGING"] == "0" and env["VLLM_LOGGING_CONFIG_PATH"] == ""
 
 
 def test_the_worker_command_on_this_cpu_machine_says_there_is_no_gpu_and_starts_one_worker():
