@@ -18,7 +18,8 @@ VERSION = 1
 def combiner_record(combiner: Combiner) -> dict[str, Any]:
     """The file's content: format and version first, then the parameters and what they were fitted on."""
     return {"format": FORMAT, "version": VERSION, "weights": dict(combiner.weights),
-            "prior_weight": dict(combiner.prior_weight), "intercept": dict(combiner.intercept),
+            "prior_weight": dict(combiner.prior_weight), "crowd_prior_weight": combiner.crowd_prior_weight,
+            "crowd_intercept": combiner.crowd_intercept,
             "fitted": dict(combiner.fitted), "priors": combiner.priors.as_dict()}
 
 
@@ -48,9 +49,8 @@ def read_combiner(path: str | Path) -> Combiner:
                           f"{VERSION} (fit it again with `forecaster calibrate`)")
     try:
         return Combiner({k: float(v) for k, v in data["weights"].items()},
-                        {k: float(data["prior_weight"][k]) for k in ("with_crowd", "without_crowd")},
-                        {k: float(data["intercept"][k]) for k in ("with_crowd", "without_crowd")},
-                        Priors.from_dict(data["priors"]), data.get("fitted", {}))
+                        {k: float(v) for k, v in data["prior_weight"].items()}, float(data["crowd_prior_weight"]),
+                        float(data["crowd_intercept"]), Priors.from_dict(data["priors"]), data.get("fitted", {}))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{where}: missing or malformed field ({type(exc).__name__}: {exc})") from None
 
