@@ -13,7 +13,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from forecaster.learning.combiner import DEFAULT_RIDGE, Combiner, fit_combiner
+from forecaster.learning.combiner import DEFAULT_CROWD_RIDGE, DEFAULT_RIDGE, Combiner, fit_combiner
 from forecaster.learning.priors import DEFAULT_STRENGTH, Priors
 from forecaster.learning.rows import LearningRow, known_before
 
@@ -43,10 +43,12 @@ class JudgedRound:
         return {name: float(np.mean((p - y) ** 2)) for name, p in self.forecasts.items()}
 
 
-def rolling_splits(due_dates: Mapping[str, dt.date], min_fit_rounds: int = 1) -> list[Split]:
-    """Round k judged by rounds 0..k-1 (by due date), from the first with `min_fit_rounds` before it."""
+def rolling_splits(due_dates: Mapping[str, dt.date], min_fit_rounds: int = 1,
+                   as_of: dt.date | None = None) -> list[Split]:
+    """Round k judged by rounds 0..k-1 (by due date), from the first with `min_fit_rounds` before it; the cut is
+    its due date, or `as_of` when earlier."""
     ordered = sorted(due_dates, key=lambda name: due_dates[name])
-    return [Split(name, tuple(ordered[:k]), due_dates[name])
+    return [Split(name, tuple(ordered[:k]), min(due_dates[name], as_of) if as_of else due_dates[name])
             for k, name in enumerate(ordered) if k >= max(1, min_fit_rounds)]
 
 
@@ -82,14 +84,16 @@ def forecasts_for(rows: Sequence[LearningRow], combiner: Combiner) -> dict[str, 
 
 def backtest(rows_by_round: Mapping[str, Sequence[LearningRow]], due_dates: Mapping[str, dt.date],
              ridge: float = DEFAULT_RIDGE, strength: float = DEFAULT_STRENGTH,
-             min_fit_rounds: int = 1) -> list[JudgedRound]:
-    """Every judged round of the rolling-origin split, each forecast by a fit on earlier rounds cut at its date."""
+             min_fit_rounds: int = 1, crowd_ridge: float = DEFAULT_CROWD_RIDGE,
+             as_of: dt.date | None = None) -> list[JudgedRound]:
+    """Every judged round of the rolling-origin split, each forecast by a fit on earlier rounds cut at its date
+    (or at `as_of`, when earlier)."""
     judged = []
-    for split in rolling_splits(due_dates, min_fit_rounds):
+    for split in rolling_splits(due_dates, min_fit_rounds, as_of):
         fit_rows = known_before([r for name in split.fit for r in rows_by_round[name]], split.as_of)
         rows = tuple(rows_by_round[split.judge])
         if not fit_rows or not rows:
             continue
-        combiner = fit_combiner(fit_rows, ridge, strength)
+        combiner = fit_combiner(fit_rows, ridge, strength, crowd_ridge)
         judged.append(JudgedRound(split, len(fit_rows), rows, forecasts_for(rows, combiner)))
     return judged

@@ -3,8 +3,8 @@
 With a crowd forecast c:  logit p = w_crowd·logit c + v_c·logit prior(source) + Σ w_a·logit p_a + b_c
 without one:              logit p = v_source·logit prior(source, horizon) + Σ w_a·logit p_a
 The weights are slopes, so the fit is its own recalibration (Platt scaling of the pooled log-odds). The prior's
-weight is per source: a source whose past base rates do not carry over (a seasonal series) is shrunk towards 0.5,
-one whose rates do (ACLED) is kept or sharpened. Each fitting row's prior is the one its round could have known
+weight is per source and never negative: a source whose past base rates do not carry over (a seasonal series) is
+shrunk towards 0.5, one whose rates do (ACLED) is kept or sharpened. Each fitting row's prior is the one its round could have known
 (fitted on earlier rounds' outcomes known before its due date), so the slopes measure what a prior is worth out of
 sample; the priors applied to new questions are fitted on every fitting row.
 
@@ -113,14 +113,15 @@ def design(rows: Sequence[LearningRow], priors: Mapping[dt.date, Priors | None],
     return X
 
 
-def fit_logistic(X: np.ndarray, y: np.ndarray, target: np.ndarray, precision: np.ndarray) -> np.ndarray:
+def fit_logistic(X: np.ndarray, y: np.ndarray, target: np.ndarray, precision: np.ndarray,
+                 bounds: Sequence[tuple[float | None, float | None]] | None = None) -> np.ndarray:
     """Penalised maximum likelihood: Σ log(1+e^z) − y·z + ½ Σ precision·(θ − target)², outcomes in [0, 1]."""
     def loss(theta):
         z = X @ theta
         value = np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * np.sum(precision * (theta - target) ** 2)
         return value, X.T @ (sigmoid(z) - y) + precision * (theta - target)
 
-    return minimize(loss, target.copy(), jac=True, method="L-BFGS-B").x
+    return minimize(loss, target.copy(), jac=True, method="L-BFGS-B", bounds=bounds).x
 
 
 def fit_combiner(rows: Sequence[LearningRow], ridge: float = DEFAULT_RIDGE, strength: float = DEFAULT_STRENGTH,
@@ -137,8 +138,10 @@ def fit_combiner(rows: Sequence[LearningRow], ridge: float = DEFAULT_RIDGE, stre
     names = crowd_names + agents + [f"{PRIOR}:{s}" for s in sources]
     target = np.array([1.0 if n == CROWD or n.startswith(f"{PRIOR}:") else 0.0 for n in names])
     precision = np.array([crowd_ridge if n in crowd_names else ridge for n in names])
+    # A prior or the crowd may be discounted to nothing, never turned upside down.
+    bounds = [(0.0, None) if n == CROWD or n.startswith(PRIOR) else (None, None) for n in names]
     X = design(rows, round_priors(rows, strength), names)
-    theta = dict(zip(names, fit_logistic(X, np.array([r.outcome for r in rows]), target, precision)))
+    theta = dict(zip(names, fit_logistic(X, np.array([r.outcome for r in rows]), target, precision, bounds)))
     return Combiner(weights={n: float(theta[n]) for n in crowd_names[:1] + agents},
                     prior_weight={s: float(theta[f"{PRIOR}:{s}"]) for s in sources},
                     crowd_prior_weight=float(theta.get(PRIOR_CROWD, 0.0)),
