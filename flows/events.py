@@ -18,7 +18,7 @@ from forecaster.learning.combiner import Combiner
 from forecaster.events.questions import Question
 from forecaster.events.rendering import failure_records, passage_records, summary
 from forecaster.events.store import QuestionResult
-from forecaster.flow_parameters import check_forecast_parameters
+from forecaster.flow_parameters import check_forecast_parameters, default_as_of
 from forecaster.llm.pool import model_pool
 from forecaster.retrieval import SourceAvailability
 from forecaster.runtime import bootstrap
@@ -57,8 +57,8 @@ def forecast_events(
     """Forecast every question with every agent; one stored, plotted result per question.
 
     Parameters are what a person picks in the UI; secrets never travel as parameters (they come from the
-    worker's environment through the settings). Each question is forecast as of `as_of` (default `today`), or
-    as of its own `forecast_date` when `use_question_dates` is set (evaluation: no later knowledge leaks in).
+    worker's environment through the settings). Each question is forecast as of `as_of` (default `today`, or a
+    ForecastBench set's due date), or its own `forecast_date` with `use_question_dates` (no later knowledge).
     `today` (default: the run's date) decides which of those days lie in the past, where sources are read as
     they stood then. `resume` (a run id) takes that ended run up again: the questions it stored are skipped,
     the rest forecast into it; Prefect's retry of a flow run resumes that flow run's run the same way.
@@ -69,7 +69,7 @@ def forecast_events(
     settings = bootstrap(config_file)
     logger = get_run_logger()
     today = today or dt.date.today()
-    as_of = as_of or today
+    as_of = as_of or default_as_of(questions_file, today)
     specs = select_agents(settings, agents)
     method = ensemble_method or settings.ensemble.method
     # Read (and checked against the agents) before anything is written: a bad file fails the run at once.

@@ -14,7 +14,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from forecaster.flow_parameters import check_forecast_parameters
+from forecaster.flow_parameters import check_forecast_parameters, default_as_of
 from forecaster.runtime import bootstrap
 from forecaster.settings import load_settings
 from forecaster.sharding import Shard, question_records, remaining, split_into_shards
@@ -52,7 +52,8 @@ def forecast_events_sharded(
     settings = bootstrap(config_file)
     logger = get_run_logger()
     today = today or dt.date.today()
-    common = {"agents": agents, "ensemble_method": ensemble_method, "as_of": (as_of or today).isoformat(),
+    as_of = as_of or default_as_of(questions_file, today)
+    common = {"agents": agents, "ensemble_method": ensemble_method, "as_of": as_of.isoformat(),
               "use_question_dates": use_question_dates, "config_file": config_file, "today": today.isoformat(),
               "questions_file": None}
     logger.info("%d question(s) in %d shard(s) of %s", len(qs), len(plan), deployment)

@@ -55,6 +55,15 @@ def check_forecast_parameters(
     return load_all_questions(questions_file, questions, limits)
 
 
+def default_as_of(questions_file: str | Path | None, today: dt.date) -> dt.date:
+    """The day a run forecasts as of when no `as_of` is given: a ForecastBench set's due date (today at the
+    latest, for a round published before it is due), else today."""
+    from forecaster.feeds.forecastbench_questions import question_set_due_date
+
+    due = question_set_due_date(questions_file)
+    return min(due, today) if due else today
+
+
 def check_evaluate_parameters(
     questions_file: str | Path,
     agents: Sequence[str] | None = None,

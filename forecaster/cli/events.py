@@ -26,10 +26,12 @@ def validate_config() -> None:
 
 def forecast(
     question: Optional[str] = typer.Argument(None, help='A question, e.g. "Will X happen by 2027-06-30?"'),
-    questions: Optional[Path] = typer.Option(None, "--questions", "-q", help="A YAML or JSONL file of questions."),
+    questions: Optional[Path] = typer.Option(None, "--questions", "-q", help="A YAML or JSONL file of questions, "
+                                             "or a ForecastBench question set (.json) as published."),
     agent: Optional[List[str]] = typer.Option(None, "--agent", "-a", help="Only these agents (repeatable)."),
     method: Optional[str] = typer.Option(None, "--method", "-m", help="Ensemble method (default from config)."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Forecast as of this date (YYYY-MM-DD)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Forecast as of this date (YYYY-MM-DD; default "
+                                        "today, or a ForecastBench set's due date)."),
     shards: Optional[int] = typer.Option(None, "--shards", min=1, help="Split --questions into N runs on the "
                                          "workers of the Prefect server at PREFECT_API_URL."),
     resume: Optional[str] = typer.Option(None, "--resume", metavar="RUN_ID", help="Take up an ended run: skip "

@@ -1,4 +1,4 @@
-"""Event questions and the files they come from (YAML or JSONL; ForecastBench fields accepted).
+"""Event questions and the files they come from (YAML, JSONL, or a ForecastBench question set as published).
 
 Every record is checked at the door, the first broken rule stopping the load with file, line (or parameter) and
 field named: types, `market_probability` in [0, 1], `outcome` yes/no/1/0, a resolution not before the forecast
@@ -96,7 +96,8 @@ def question_from_mapping(data: Any, where: str, limits: QuestionSettings = DEFA
 
 def load_questions(path: str | Path, max_bytes: int = MAX_INPUT_BYTES,
                    limits: QuestionSettings = DEFAULT_LIMITS) -> list[Question]:
-    """Read every question of a .yaml/.yml or .jsonl file (at most `max_bytes`), or raise on the first bad one."""
+    """Read every question of a .yaml/.yml, .jsonl or ForecastBench set file (at most `max_bytes`), or raise on the
+    first bad one."""
     return [q for _, q in _file_questions(Path(path), max_bytes, limits)]
 
 
@@ -122,12 +123,18 @@ def load_all_questions(questions_file: str | Path | None, inline: Sequence[Any] 
 
 def _file_questions(path: Path, max_bytes: int, limits: QuestionSettings) -> list[tuple[str, Question]]:
     """(where, question) for every question of the file; `where` names its line or item."""
+    from forecaster.feeds.forecastbench_questions import is_question_set_file, question_set_questions
+
     check_input_file(path, "questions file", max_bytes)
     suffix = path.suffix.lower()
-    if suffix not in (".jsonl", ".yaml", ".yml"):
-        raise InputError(f"{path}: questions file must be .jsonl, .yaml or .yml")
-    text = read_input_text(path, "questions file", max_bytes)
-    located = list(_from_jsonl(path, text, limits) if suffix == ".jsonl" else _from_yaml(path, text, limits))
+    if is_question_set_file(path, max_bytes):
+        located = question_set_questions(path, limits)
+    elif suffix not in (".jsonl", ".yaml", ".yml"):
+        raise InputError(f"{path}: questions file must be .jsonl, .yaml or .yml, or a ForecastBench question set "
+                         "(.json with forecast_due_date, question_set, questions)")
+    else:
+        text = read_input_text(path, "questions file", max_bytes)
+        located = list(_from_jsonl(path, text, limits) if suffix == ".jsonl" else _from_yaml(path, text, limits))
     if not located:
         raise InputError(f"{path}: no questions found")
     _reject_duplicate_ids(located)

@@ -12,6 +12,7 @@ from forecaster.events.agents import AgentForecast, ForecastFailure
 from forecaster.db import Closing, apply_schema, open_database
 from forecaster.events.ensemble import EnsembleForecast
 from forecaster.events.questions import Question
+from forecaster.events.run_reads import RunReads
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -128,7 +129,7 @@ class QuestionResult:
         return self.ensemble is None
 
 
-class ForecastStore(Closing):
+class ForecastStore(RunReads, Closing):
     """Reads and writes event forecasts; each question is saved in one transaction."""
 
     def __init__(self, path: str | Path) -> None:

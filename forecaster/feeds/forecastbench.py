@@ -132,7 +132,7 @@ def _round_questions(record: dict, due: date, where: str) -> list[RoundQuestion]
     common = dict(
         id=identifier, source=source, background=text_field(record, "background", where),
         url=text_field(record, "url", where), freeze_value=_freeze_value(record, is_market, where),
-        freeze_text=text_field({"v": str(record.get("freeze_datetime_value") or "")}, "v", where),
+        freeze_text=_freeze_text(record, where),
         freeze_explanation=text_field(record, "freeze_datetime_value_explanation", where),
         is_market=is_market, freeze_date=date_field(record, "freeze_datetime", where),
         source_intro=text_field(record, "source_intro", where))
@@ -155,6 +155,12 @@ def _freeze_value(record: dict, is_market: bool, where: str) -> float | None:
         raise InputError(f"{where}: field 'freeze_datetime_value' must be a probability in [0, 1] on a market "
                          f"question, got {shown(value)}")
     return value
+
+
+def _freeze_text(record: dict, where: str) -> str:
+    value = record.get("freeze_datetime_value")
+    as_text = value if isinstance(value, str) or value is None else str(value)  # a number written as one
+    return text_field({"freeze_datetime_value": as_text}, "freeze_datetime_value", where)
 
 
 def _source(record: dict, where: str) -> str:

@@ -43,6 +43,8 @@ def text_field(record: dict, name: str, where: str) -> str:
     value = record.get(name)
     if absent(value):
         return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # an id written as a number
     if not isinstance(value, str):
         raise InputError(f"{where}: field {name!r} must be text, got {shown(value)}")
     if "\x00" in value:
