@@ -6,7 +6,7 @@ so a user sees at once whether the agents add anything."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
@@ -15,6 +15,10 @@ from forecaster.learning.combiner import Combiner
 from forecaster.learning.report import source_and_band_report
 from forecaster.learning.rows import CROWD, LearningRow
 from forecaster.scoring.scores import ForecastRow
+
+if TYPE_CHECKING:
+    from forecaster.learning.rounds import Key
+    from forecaster.scoring.round_scores import RoundScore
 
 NO_FILE = ("learned priors: no learned file (write one with `forecaster calibrate`, then pass --learned FILE or "
            "set [ensemble] learned_file)")
@@ -66,3 +70,16 @@ def rows_from_scores(rows: Sequence[ForecastRow], market: Mapping[str, float],
                                {r.agent_or_method: r.probability for r in group if r.kind == "agent"}))
         ensemble.append(pooled)
     return out, {method: ensemble}
+
+
+def rows_from_round(score: "RoundScore", due_date: dt.date, members: Mapping[Key, Mapping[str, float]],
+                    method: str) -> tuple[list[LearningRow], dict[str, list[float]]]:
+    """A scored ForecastBench round as learning rows (the agents' forecasts from the stored run), and the run's
+    ensemble column."""
+    rows = []
+    for r in score.rows:
+        key = (r.id, None if r.is_market else r.resolution_date)
+        rows.append(LearningRow(score.question_set, due_date, r.id, r.source,
+                                None if r.is_market else horizon(due_date, r.resolution_date), r.resolved_to,
+                                r.resolution_date, r.naive if r.is_market else None, dict(members.get(key, {}))))
+    return rows, {f"run ({method})": [r.forecast for r in score.rows]}

@@ -52,14 +52,14 @@ def rounds_report(judged: Sequence[JudgedRound]) -> str:
     if not judged:
         return "no round could be judged (each needs an earlier round with outcomes known before its due date)"
     names = list(judged[0].forecasts)
-    head = f"{'judged round':<14} {'fit on':>6} {'fit rows':>8} {'rows':>5} " + " ".join(f"{n:>14}" for n in names)
+    head = f"{'judged round':<20} {'fit on':>6} {'fit rows':>8} {'rows':>5} " + " ".join(f"{n:>14}" for n in names)
     lines = [head, "-" * len(head)]
     for j in judged:
         scores = j.brier()
-        lines.append(f"{j.split.judge:<14} {len(j.split.fit):>6} {j.fit_rows:>8} {len(j.rows):>5} "
+        lines.append(f"{j.split.judge:<20} {len(j.split.fit):>6} {j.fit_rows:>8} {len(j.rows):>5} "
                      + " ".join(f"{scores.get(n, float('nan')):>14.4f}" for n in names))
     mean = {n: float(np.mean([j.brier().get(n, np.nan) for j in judged])) for n in names}
-    lines.append(f"{'mean':<14} {'':>6} {'':>8} {'':>5} " + " ".join(f"{mean[n]:>14.4f}" for n in names))
+    lines.append(f"{'mean':<20} {'':>6} {'':>8} {'':>5} " + " ".join(f"{mean[n]:>14.4f}" for n in names))
     return "\n".join(lines)
 
 

@@ -10,7 +10,13 @@ from typing import Mapping
 
 from forecaster.errors import InputError
 from forecaster.events.store import ForecastStore
-from forecaster.feeds.forecastbench import QuestionSet, ResolutionSet, read_question_set, read_resolution_set
+from forecaster.feeds.forecastbench import (
+    MARKET_SOURCES,
+    QuestionSet,
+    ResolutionSet,
+    read_question_set,
+    read_resolution_set,
+)
 from forecaster.learning.rows import CROWD, LearningRow
 
 # A forecast target: (ForecastBench id, resolution date), the date None on market questions.
@@ -70,7 +76,7 @@ def stored_run_members(store: ForecastStore, run_id: str) -> dict[Key, dict[str,
         q = questions.setdefault(f["question_id"], store.question(f["question_id"]))
         if not q or not q.get("external_id"):
             continue
-        when = q.get("resolution_date") if q.get("market_probability") is None else None
+        when = None if q.get("source") in MARKET_SOURCES else q.get("resolution_date")
         key = (q["external_id"], dt.date.fromisoformat(when) if when else None)
         members.setdefault(key, {})[f["agent"]] = float(f["probability"])
     return members
