@@ -89,8 +89,7 @@ def evaluate(
     plotted = [*agent_names, method, f"{method}+platt", f"{method}+extremize", WEIGHTED_NAME,
                MARKET_NAME, CONSTANT_NAME, BASE_RATE_NAME]
     plots = plots_task(settings, run_id, rows, market, plotted, options.base_rate)
-    text = summary.text + "\n\nBrier per source and horizon band:\n\n" + learning_report_task(
-        settings, rows, market, learned_file)
+    text = f"{summary.text}\n\n{learning_report_task(settings, rows, market, learned_file)}"
     print(text)
     return {
         "evaluation_id": run_id,

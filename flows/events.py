@@ -71,9 +71,7 @@ def forecast_events(
     today = today or dt.date.today()
     as_of = as_of or default_as_of(questions_file, today)
     specs = select_agents(settings, agents)
-    method = ensemble_method or settings.ensemble.method
-    # Read (and checked against the agents) before anything is written: a bad file fails the run at once.
-    combiner = learned_combiner_task(settings, [s.name for s in specs]) if method == LEARNED else None
+    method, combiner = _pool(settings, specs, ensemble_method)
 
     qs = load_questions_task(questions_file, questions, limits)
     plan = start_run_task(settings, resume, flow_run.get_id(), method, [s.name for s in specs])
@@ -81,8 +79,7 @@ def forecast_events(
     logger.info("run %s: %d question(s) x %d agent(s), ensemble %s%s", run_id, len(todo), len(specs), method,
                 f"; resumed, {len(qs) - len(todo)} stored earlier skipped" if plan.resumed else "")
     try:
-        fresh = _forecast_and_store(settings, run_id, todo, specs, (method, combiner), as_of, today,
-                                    use_question_dates)
+        fresh = _forecast_and_store(settings, run_id, todo, specs, (method, combiner), as_of, today, use_question_dates)
         earlier = stored_summaries_task(settings, run_id, [q.id for q in qs if q.id in plan.stored])
         results = [fresh.get(q.id) or earlier[q.id] for q in qs]
         publish_table_task(run_id, results)
@@ -96,6 +93,13 @@ def forecast_events(
     if failed:
         logger.warning("run %s: %d of %d question(s) failed; see the table", run_id, failed, len(results))
     return results
+
+
+def _pool(settings: Settings, specs: list[AgentSpec], ensemble_method: str | None) -> tuple[str, Combiner | None]:
+    """The run's ensemble method, and for 'learned' the learned file's combiner: read (and checked against the
+    agents) before anything is written, so a bad file fails the run at once."""
+    method = ensemble_method or settings.ensemble.method
+    return method, learned_combiner_task(settings, [s.name for s in specs]) if method == LEARNED else None
 
 
 def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], specs: list[AgentSpec],

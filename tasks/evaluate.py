@@ -119,4 +119,4 @@ def learning_report_task(settings: Settings, rows: Sequence[ForecastRow], market
     path = learned_file or settings.ensemble.learned_file
     combiner = read_combiner(path) if path else None
     learning_rows, members = rows_from_scores(rows, market, plain_method(settings.ensemble))
-    return learning_report(learning_rows, members, combiner)
+    return "Brier per source and horizon band:\n\n" + learning_report(learning_rows, members, combiner)
