@@ -10,6 +10,7 @@ from flows.events import forecast_events
 from forecaster.errors import InputError
 from forecaster.scoring.evaluation_rows import ResolvedSet
 from forecaster.events.agents import select_agents
+from forecaster.events.ensemble import plain_method
 from forecaster.events.rendering import run_status
 from forecaster.flow_parameters import check_evaluate_parameters
 from forecaster.scoring.resolutions import Resolution
@@ -19,6 +20,7 @@ from forecaster.scoring.scores import BASE_RATE_NAME, CONSTANT_NAME, MARKET_NAME
 from forecaster.settings import Settings
 from tasks.evaluate import (
     import_outcomes_task,
+    learning_report_task,
     market_task,
     plots_task,
     publish_scores_task,
@@ -57,11 +59,13 @@ def evaluate(
     n_folds: int = 5,
     n_resamples: int = 2000,
     config_file: str | None = None,
+    learned_file: str | None = None,
 ) -> dict[str, Any]:
     """Score every agent, ensemble method and baseline on the file's resolved questions.
 
     Each question is forecast (in a forecast-events subflow) as of its own `forecast_date`, unless `run_id`
     names an earlier run whose stored forecasts are scored instead. The scores table is stored under the run's id.
+    `learned_file` (default: `[ensemble] learned_file`) gives the learned-priors reference per source and band.
     """
     # Parameters come from the UI and the API too: a bad one fails the run here, before anything runs or loads.
     check_evaluate_parameters(questions_file, agents, run_id, learned_split, n_folds, n_resamples)
@@ -83,18 +87,19 @@ def evaluate(
     store_scores_task(settings, run_id, summary.table)
     publish_scores_task(run_id, summary.table, options.confidence)
     agent_names = sorted({r.agent_or_method for r in rows if r.kind == "agent"})
-    method = settings.ensemble.method
+    method = plain_method(settings.ensemble)
     plotted = [*agent_names, method, f"{method}+platt", f"{method}+extremize", WEIGHTED_NAME,
                MARKET_NAME, CONSTANT_NAME, BASE_RATE_NAME]
     plots = plots_task(settings, run_id, rows, market, plotted, options.base_rate)
-    print(summary.text)
+    text = f"{summary.text}\n\n{learning_report_task(settings, rows, market, learned_file)}"
+    print(text)
     return {
         "evaluation_id": run_id,
         "run_id": run_id,
         "status": status,
         "questions": len({r.question_id for r in rows}),
         "unresolved": split.unresolved,
-        "text": summary.text,
+        "text": text,
         "scores": [row.as_record() for row in summary.table],
         "plots": {"calibration": str(plots.calibration), "brier_over_time": str(plots.brier_over_time)},
     }

@@ -13,7 +13,13 @@ from forecaster.scoring.round_scores import left_out_lines, score_lines
 from forecaster.scoring.round_table import round_evaluation_id
 from forecaster.scoring.scores import ScoringOptions
 from tasks.evaluate import store_scores_task
-from tasks.rounds import publish_round_task, resolution_set_task, round_scores_task, run_round_task
+from tasks.rounds import (
+    publish_round_task,
+    resolution_set_task,
+    round_report_task,
+    round_scores_task,
+    run_round_task,
+)
 
 
 @flow(name="score-round", log_prints=True)
@@ -22,9 +28,12 @@ def score_round_flow(
     run_id: str | None = None,
     n_resamples: int = 2000,
     config_file: str | None = None,
+    learned_file: str | None = None,
 ) -> dict[str, Any]:
     """Score run `run_id` (default: the latest) on the resolution set by ForecastBench's rules, beside the
-    0.5-everywhere and naive baselines; the scores table is stored under `round-{run id}` and published."""
+    0.5-everywhere and naive baselines; the scores table is stored under `round-{run id}` and published. The
+    report adds the Brier per source and horizon band beside the learned-priors reference of `learned_file`
+    (default: `[ensemble] learned_file`)."""
     _check_parameters(resolutions_file, run_id, n_resamples)
     settings = bootstrap(config_file)
     logger = get_run_logger()
@@ -36,9 +45,10 @@ def score_round_flow(
     store_scores_task(settings, evaluation_id, table)
     publish_round_task(evaluation_id, score, table, options.confidence)
     lines, notes = score_lines(score), left_out_lines(score)
+    report = round_report_task(settings, score, run_round.due_date, learned_file)
     logger.info("run %s on %s:\n%s", score.run_id, score.question_set, "\n".join(lines + notes))
     return {"run_id": score.run_id, "evaluation_id": evaluation_id, "question_set": score.question_set,
-            "lines": lines, "notes": notes, "scores": [row.as_record() for row in table]}
+            "lines": lines, "notes": notes, "report": report, "scores": [row.as_record() for row in table]}
 
 
 def _check_parameters(resolutions_file: Any, run_id: Any, n_resamples: Any) -> None:

@@ -20,6 +20,7 @@ from chronos2_vllm.protocol import DEFAULT_BATCH_SIZE, MAX_PREDICTION_LENGTH
 from forecaster.errors import ConfigError
 from forecaster.feeds.settings import FeedsSettings
 from forecaster.input_files import read_input_text
+from forecaster.settings_members import AgentSpec, EnsembleSettings  # noqa: F401 (part of the settings)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config" / "forecaster.toml"
@@ -64,15 +65,6 @@ class VLLMSettings(BaseModel):
     cpu_kvcache_space_gb: int | None = Field(None, ge=1)
 
 
-class AgentSpec(BaseModel):
-    """One ensemble member: a model plus a prompting style."""
-
-    name: str
-    model: str
-    style: str = "plain"
-    weight: float = Field(1.0, gt=0)
-
-
 class ReadoutSettings(BaseModel):
     """How a 0..100 distribution is read from log-probabilities."""
 
@@ -90,12 +82,6 @@ class LogicSettings(BaseModel):
     model: str | None = None
     max_tokens: int = Field(256, ge=1, le=8192)
     temperature: float = Field(0.0, ge=0)
-
-
-class EnsembleSettings(BaseModel):
-    method: Literal["mean", "median", "trimmed_mean", "geo_mean_odds", "extremized_logodds"] = "mean"
-    trim_fraction: float = Field(0.1, ge=0, lt=0.5)
-    extremize_factor: float = Field(1.5, gt=0)
 
 
 class ForecastSettings(BaseModel):

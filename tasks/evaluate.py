@@ -106,3 +106,17 @@ def publish_scores_task(evaluation_id: str, table: Sequence[ScoreRow], confidenc
 def evaluations_dir(settings: Settings) -> Path:
     """Where evaluation plots go."""
     return Path(settings.plots_dir) / "evaluations"
+
+
+@task(name="learning-report", cache_policy=NO_CACHE)
+def learning_report_task(settings: Settings, rows: Sequence[ForecastRow], market: Mapping[str, float],
+                         learned_file: str | None = None) -> str:
+    """Brier per source and horizon band beside the baselines and the learned-priors reference (with a file)."""
+    from forecaster.events.ensemble import plain_method
+    from forecaster.learning.evaluation_report import learning_report, rows_from_scores
+    from forecaster.learning.learned_file import read_combiner
+
+    path = learned_file or settings.ensemble.learned_file
+    combiner = read_combiner(path) if path else None
+    learning_rows, members = rows_from_scores(rows, market, plain_method(settings.ensemble))
+    return "Brier per source and horizon band:\n\n" + learning_report(learning_rows, members, combiner)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -43,3 +45,18 @@ def publish_round_task(evaluation_id: str, score: RoundScore, table: list[ScoreR
     create_markdown_artifact(key=artifact_key("round-scores", evaluation_id), markdown=markdown,
                              description=f"ForecastBench scores of run {score.run_id} on {score.question_set}")
     return markdown
+
+
+@task(name="round-learning-report", **DB_TASK)
+def round_report_task(settings: Settings, score: RoundScore, due_date: date, learned_file: str | None) -> str:
+    """Brier per source and horizon band: the run, its agents' mean, 0.5, naive and the learned-priors reference."""
+    from forecaster.learning.evaluation_report import learning_report, rows_from_round
+    from forecaster.learning.learned_file import read_combiner
+    from forecaster.learning.rounds import stored_run_members
+
+    path = learned_file or settings.ensemble.learned_file
+    combiner = read_combiner(path) if path else None
+    with ForecastStore(settings.database_path) as store:
+        members = stored_run_members(store, score.run_id)
+        method = (store.run(score.run_id) or {}).get("ensemble_method") or settings.ensemble.method
+    return learning_report(*rows_from_round(score, due_date, members, method), combiner)

@@ -32,9 +32,10 @@ def main(
 
 
 def _register_all() -> None:
-    from forecaster.cli import chronos, deploy, evaluate, events, feeds, rounds, scoring, server, timeseries, worker
+    from forecaster.cli import (calibrate, chronos, deploy, evaluate, events, feeds, rounds, scoring, server,
+                                timeseries, worker)
 
-    for module in (events, scoring, timeseries, evaluate, rounds, feeds, deploy, worker, server, chronos):
+    for module in (events, scoring, timeseries, evaluate, rounds, calibrate, feeds, deploy, worker, server, chronos):
         module.register(app)
 
 

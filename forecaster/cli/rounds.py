@@ -49,16 +49,21 @@ def score(
                                      "(YYYY-MM-DD_resolution_set.json)."),
     run: Optional[str] = typer.Option(None, "--run", metavar="RUN_ID|latest", help="The run (default: latest)."),
     resamples: int = typer.Option(2000, "--resamples", min=100, help="Bootstrap resamples for the stored intervals."),
+    learned: Optional[Path] = typer.Option(
+        None, "--learned", help="A learned file (forecaster calibrate): its priors are the reference per source."),
 ) -> None:
     """Score a stored run on a ForecastBench resolution set, beside 0.5 everywhere and the naive forecaster."""
     from forecaster.events.store import ForecastStore
     from forecaster.feeds.forecastbench import read_resolution_set
     from forecaster.feeds.forecastbench_runs import read_run_round, resolve_run_id
+    from forecaster.learning.learned_file import read_combiner
 
     settings = common.settings()
     with common.clean_errors():
         # Fail fast on a bad file or run, before a Prefect server starts.
         read_resolution_set(resolutions)
+        if learned is not None:
+            read_combiner(learned)
         with ForecastStore(settings.database_path) as store:
             run_id = resolve_run_id(store, run)
             read_run_round(store, run_id)
@@ -66,10 +71,12 @@ def score(
 
     with common.clean_errors():
         result = score_round_flow(resolutions_file=str(resolutions), run_id=run_id, n_resamples=resamples,
-                                  config_file=common.config_file_parameter())
+                                  config_file=common.config_file_parameter(),
+                                  learned_file=str(learned) if learned else None)
     typer.echo(f"run {result['run_id']} on {result['question_set']}:")
     for line in result["lines"] + result["notes"]:
         typer.echo(line)
+    typer.echo("\nBrier per source and horizon band:\n\n" + result["report"] + "\n")
     typer.echo(f"scores stored as {result['evaluation_id']} in {settings.database_path}")
 
 

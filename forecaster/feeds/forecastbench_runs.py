@@ -17,6 +17,7 @@ from forecaster.events.store import ForecastStore
 from forecaster.feeds.forecastbench import DATASET_SOURCES, MARKET_SOURCES
 from forecaster.feeds.forecastbench_questions import ID_PREFIX
 from forecaster.feeds.forecastbench_submission import Submission, SubmittedForecast
+from forecaster.learning.rows import CROWD
 from forecaster.names import id_problem
 
 LATEST = "latest"
@@ -88,7 +89,8 @@ def read_run_round(store: ForecastStore, run_id: str) -> RunRound:
                          "a submission is for one set")
     agents = store.run_agent_reasoning(run_id)
     forecasts = [_round_forecast(r, agents.get(r["id"], [])) for r in ours]
-    models = tuple(sorted({a["model"] for rows in agents.values() for a in rows}))
+    # The crowd member (a question's market value) is no model of ours.
+    models = tuple(sorted({a["model"] for rows in agents.values() for a in rows if a["agent"] != CROWD}))
     return RunRound(run_id, sets[0], date.fromisoformat(ours[0]["forecast_date"]), forecasts,
                     len(rows) - len(ours), models)
 

@@ -58,10 +58,11 @@ def evaluation(prefect_server, pool, tmp_path_factory):
     return {**state.result(), "flow_run_id": state.state_details.flow_run_id}, settings, questions
 
 
-def agent_rows(settings, run_id: str) -> list[dict]:
+def agent_rows(settings, run_id: str, crowd: bool = False) -> list[dict]:
+    """The run's agent forecasts; the crowd member's too when `crowd` (it has no prompt)."""
     db = open_database(settings.database_path)
     return list(db.query("SELECT question_id, agent, probability, as_of, prompt FROM agent_forecasts"
-                         " WHERE run_id = ?", [run_id]))
+                         " WHERE run_id = ? AND (? OR agent != 'crowd')", [run_id, int(crowd)]))
 
 
 def test_the_files_outcomes_and_market_probabilities_are_recorded(evaluation):
@@ -94,6 +95,20 @@ def test_documents_dated_before_the_forecast_date_do_reach_the_prompts(evaluatio
     assert all(BEFORE in p for p in prompts)
 
 
+def test_questions_with_a_market_value_have_a_crowd_member_forecasting_it(evaluation):
+    result, settings, _ = evaluation
+    crowd = {r["question_id"]: r["probability"] for r in agent_rows(settings, result["run_id"], crowd=True)
+             if r["agent"] == "crowd"}
+    assert crowd == pytest.approx({r["id"]: r["market_probability"] for r in dev_records()
+                                   if r["market_probability"] is not None})
+
+
+def test_the_printed_report_has_the_brier_per_source_and_band_beside_the_baselines(evaluation):
+    result, _, _ = evaluation
+    assert "Brier per source and horizon band" in result["text"]
+    assert "naive" in result["text"] and "learned priors: no learned file" in result["text"]
+
+
 def test_stored_scores_are_the_returned_table_under_the_runs_id(evaluation):
     result, settings, _ = evaluation
     stored = ScoringStore(settings.database_path).scores(result["evaluation_id"])
@@ -105,7 +120,7 @@ def test_the_table_scores_agents_every_ensemble_method_learned_ensembles_and_bas
     overall = {(s["kind"], s["name"]) for s in result["scores"] if s["scope"] == "all"}
     method = settings.ensemble.method
     assert overall == {
-        *(("agent", a.name) for a in settings.agents),
+        *(("agent", a.name) for a in settings.agents), ("agent", "crowd"),
         *(("ensemble", m) for m in METHODS),
         ("ensemble", f"{method}+platt"), ("ensemble", f"{method}+extremize"), ("ensemble", "score-weighted"),
         ("baseline", "market"), ("baseline", "constant 0.5"), ("baseline", "base rate"),

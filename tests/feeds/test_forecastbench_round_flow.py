@@ -76,6 +76,14 @@ def test_score_prints_three_lines_on_the_slices_resolved_rows(round_run):
     assert int(lines[1][4]) == sum(r["source"] in MARKET_SOURCES for r in rows)
 
 
+def test_score_reports_the_brier_per_source_and_band_beside_the_baselines(round_run):
+    output = round_run["scored"].output
+    assert "Brier per source and horizon band" in output
+    header = next(line for line in output.splitlines() if line.startswith("source"))
+    assert "naive" in header and "agents' mean" in header and "run (mean)" in header
+    assert "learned priors: no learned file" in output
+
+
 def test_the_scores_are_stored_under_the_run(round_run):
     run_id = round_run["summaries"][0]["run_id"]
     with ScoringStore(round_run["settings"].database_path) as store:
