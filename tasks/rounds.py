@@ -10,7 +10,7 @@ from prefect.cache_policies import NO_CACHE
 
 from forecaster.events.store import ForecastStore
 from forecaster.feeds.forecastbench import ResolutionSet, read_resolution_set
-from forecaster.feeds.forecastbench_runs import RunRound, read_run_round, resolve_run_id
+from forecaster.feeds.forecastbench_runs import RunRound, read_run_round
 from forecaster.names import artifact_key
 from forecaster.scoring.round_scores import RoundScore, score_round
 from forecaster.scoring.round_table import round_markdown, round_table
@@ -29,7 +29,7 @@ def resolution_set_task(resolutions_file: str) -> ResolutionSet:
 def run_round_task(settings: Settings, run: str | None) -> RunRound:
     """The run's ForecastBench forecasts (`run` an id, or None / `latest` for the run started last)."""
     with ForecastStore(settings.database_path) as store:
-        return read_run_round(store, resolve_run_id(store, run))
+        return read_run_round(store, store.resolve_run(run))
 
 
 @task(name="round-scores", cache_policy=NO_CACHE)

@@ -25,12 +25,12 @@ def export_forecastbench(
 ) -> None:
     """Write the run's forecasts of a ForecastBench set as the submission file ForecastBench reads."""
     from forecaster.events.store import ForecastStore
-    from forecaster.feeds.forecastbench_runs import read_run_round, resolve_run_id, round_submission
+    from forecaster.feeds.forecastbench_runs import read_run_round, round_submission
     from forecaster.feeds.forecastbench_submission import submission_file_name, write_submission
 
     settings = common.settings()
     with common.clean_errors(), ForecastStore(settings.database_path) as store:
-        run_round = read_run_round(store, resolve_run_id(store, run))
+        run_round = read_run_round(store, store.resolve_run(run))
         name = model or "+".join(run_round.models) or "forecaster"
         submission = round_submission(run_round, organization, name, model_organization)
         path = out / submission_file_name(run_round.due_date, organization, name) if out.is_dir() else out
@@ -55,7 +55,7 @@ def score(
     """Score a stored run on a ForecastBench resolution set, beside 0.5 everywhere and the naive forecaster."""
     from forecaster.events.store import ForecastStore
     from forecaster.feeds.forecastbench import read_resolution_set
-    from forecaster.feeds.forecastbench_runs import read_run_round, resolve_run_id
+    from forecaster.feeds.forecastbench_runs import read_run_round
     from forecaster.learning.learned_file import read_combiner
 
     settings = common.settings()
@@ -65,7 +65,7 @@ def score(
         if learned is not None:
             read_combiner(learned)
         with ForecastStore(settings.database_path) as store:
-            run_id = resolve_run_id(store, run)
+            run_id = store.resolve_run(run)
             read_run_round(store, run_id)
     from flows.rounds import score_round_flow
 

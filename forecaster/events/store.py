@@ -280,22 +280,6 @@ class ForecastStore(RunReads, Closing):
         return {t: self.db.execute(f"SELECT COUNT(*) FROM {t} WHERE {c} = ?", [question_id]).fetchone()[0]
                 for t, c in tables}
 
-    def latest_run(self) -> str | None:
-        """The latest run that stored an ensemble forecast."""
-        row = self.db.execute("SELECT id FROM runs WHERE id IN (SELECT run_id FROM ensemble_forecasts)"
-                              " ORDER BY started_at DESC LIMIT 1").fetchone()
-        return row[0] if row else None
-
-    def run_ensembles(self, run_id: str) -> list[dict[str, Any]]:
-        """The run's ensemble forecasts with their questions' platform fields (source, external_id, post_id)."""
-        return list(self.db.query(
-            "SELECT e.question_id, e.probability, e.method, q.source, q.external_id, q.post_id FROM ensemble_forecasts"
-            " e JOIN questions q ON q.id = e.question_id WHERE e.run_id = ? ORDER BY e.question_id", [run_id]))
-
-    def questions_from(self, source: str) -> list[dict[str, Any]]:
-        """Stored questions that came from `source` (a platform): id, external_id, post_id."""
-        return list(self.db.query("SELECT id, external_id, post_id FROM questions WHERE source = ? ORDER BY id",
-                                  [source]))
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")

@@ -18,9 +18,7 @@ from forecaster.feeds.forecastbench import DATASET_SOURCES, MARKET_SOURCES
 from forecaster.feeds.forecastbench_questions import ID_PREFIX
 from forecaster.feeds.forecastbench_submission import Submission, SubmittedForecast
 from forecaster.learning.rows import CROWD
-from forecaster.names import id_problem
 
-LATEST = "latest"
 MAX_REASONING_CHARS = 4_000
 
 
@@ -59,21 +57,6 @@ class RunRound:
     @property
     def gaps(self) -> list[RoundForecast]:
         return [f for f in self.forecasts if f.probability is None]
-
-
-def resolve_run_id(store: ForecastStore, run: str | None) -> str:
-    """The run `--run` names: an id, or `latest` (also when not given) for the run started last."""
-    if run is None or run == LATEST:
-        latest = store.latest_run_id()
-        if latest is None:
-            raise InputError(f"run: no run is stored in {store.path}; forecast a question set first")
-        return latest
-    problem = id_problem(run)
-    if problem:
-        raise InputError(f"run: {problem}")
-    if store.run(run) is None:
-        raise InputError(f"run: {run!r} not found in {store.path}")
-    return run
 
 
 def read_run_round(store: ForecastStore, run_id: str) -> RunRound:

@@ -12,7 +12,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from forecaster.errors import ConfigError, InputError
+from forecaster.errors import ConfigError
 from forecaster.events.store import ForecastStore
 from forecaster.feeds.http import MalformedAnswer, PlatformUnavailable, RequestRefused, TokenRefused
 from forecaster.feeds.metaculus import PLATFORM, MetaculusClient, comment_body, forecast_body
@@ -50,11 +50,7 @@ class SubmitReport:
 def plan_submission(settings: Settings, run: str, comment: bool) -> SubmitReport:
     """The run's forecasts of Metaculus questions as bodies; questions already accepted are left out."""
     with ForecastStore(settings.database_path) as store:
-        run_id = store.latest_run() if run == "latest" else run
-        if run_id is None:
-            raise InputError(f"--run latest: no run with forecasts in {settings.database_path}")
-        if store.run(run_id) is None:
-            raise InputError(f"--run {run_id!r}: no such run in {settings.database_path}")
+        run_id = store.resolve_run(run)
         rows = [r for r in store.run_ensembles(run_id) if r["source"] == PLATFORM]
         texts = {r["question_id"]: comment_text(store, run_id, r) for r in rows} if comment else {}
     report = SubmitReport(run_id)

@@ -32,7 +32,7 @@ def test_pull_forecast_submit_resolve_chain_on_metaculus(prefect_server, pool, m
     invoke("pull", "metaculus", "--tournament", "aib", "--limit", "2", "--out", str(questions))
     invoke("forecast", "--questions", str(questions))
     with ForecastStore(data_dir / "forecaster.db") as store:
-        run_id = store.latest_run()
+        run_id = store.latest_run_id()
         forecasts = {r["question_id"]: r["probability"] for r in store.run_ensembles(run_id)}
     assert sorted(forecasts) == ["metaculus-1001", "metaculus-1002"]
 

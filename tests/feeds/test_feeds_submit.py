@@ -115,7 +115,7 @@ def test_429_on_a_post_waits_and_goes_on(metaculus, db, cli):
 
 def test_an_unknown_run_is_a_clear_error(metaculus, db, cli):
     result = cli("submit", "metaculus", "--run", "run-nope")
-    assert result.exit_code == 2 and "--run 'run-nope': no such run" in result.output
+    assert result.exit_code == 2 and "run: 'run-nope' not found" in result.output
 
 
 def test_the_token_reaches_neither_the_database_nor_the_log(metaculus, db, cli, data_dir):

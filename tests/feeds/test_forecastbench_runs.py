@@ -12,7 +12,7 @@ from forecaster.errors import InputError
 from forecaster.events.agents import ForecastFailure
 from forecaster.events.questions import Question, load_questions
 from forecaster.events.store import ForecastStore, QuestionResult
-from forecaster.feeds.forecastbench_runs import read_run_round, resolve_run_id, round_submission
+from forecaster.feeds.forecastbench_runs import read_run_round, round_submission
 from forecaster.feeds.forecastbench_submission import read_submission
 from tests.events.factories import agent_forecast
 from tests.feeds.round_files import set_slice
@@ -87,9 +87,9 @@ def test_a_run_of_two_sets_is_refused(store, slice_questions):
 def test_latest_is_the_run_started_last(store, slice_questions):
     _store_run(store, "run-1", slice_questions)
     _store_run(store, "run-2", slice_questions[:1])
-    assert resolve_run_id(store, None) == resolve_run_id(store, "latest") == "run-2"
+    assert store.resolve_run(None) == store.resolve_run("latest") == "run-2"
     with pytest.raises(InputError, match="not found"):
-        resolve_run_id(store, "run-9")
+        store.resolve_run("run-9")
 
 
 def test_export_writes_the_submission_into_a_folder(tmp_path, slice_questions):
