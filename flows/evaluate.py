@@ -86,11 +86,7 @@ def evaluate(
     summary = summarise_task(rows, market, options)
     store_scores_task(settings, run_id, summary.table)
     publish_scores_task(run_id, summary.table, options.confidence)
-    agent_names = sorted({r.agent_or_method for r in rows if r.kind == "agent"})
-    method = plain_method(settings.ensemble)
-    plotted = [*agent_names, method, f"{method}+platt", f"{method}+extremize", WEIGHTED_NAME,
-               MARKET_NAME, CONSTANT_NAME, BASE_RATE_NAME]
-    plots = plots_task(settings, run_id, rows, market, plotted, options.base_rate)
+    plots = plots_task(settings, run_id, rows, market, _plotted(settings, rows), options.base_rate)
     text = f"{summary.text}\n\n{learning_report_task(settings, rows, market, learned_file)}"
     print(text)
     return {
@@ -103,3 +99,11 @@ def evaluate(
         "scores": [row.as_record() for row in summary.table],
         "plots": {"calibration": str(plots.calibration), "brier_over_time": str(plots.brier_over_time)},
     }
+
+
+def _plotted(settings: Settings, rows: list) -> list[str]:
+    """What the plots show: each agent, the plain ensemble with its learned variants, and the baselines."""
+    agent_names = sorted({r.agent_or_method for r in rows if r.kind == "agent"})
+    method = plain_method(settings.ensemble)
+    return [*agent_names, method, f"{method}+platt", f"{method}+extremize", WEIGHTED_NAME,
+            MARKET_NAME, CONSTANT_NAME, BASE_RATE_NAME]
