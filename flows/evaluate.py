@@ -10,6 +10,7 @@ from flows.events import forecast_events
 from forecaster.errors import InputError
 from forecaster.scoring.evaluation_rows import ResolvedSet
 from forecaster.events.agents import select_agents
+from forecaster.events.ensemble import plain_method
 from forecaster.flow_parameters import check_evaluate_parameters
 from forecaster.scoring.resolutions import Resolution
 from forecaster.runtime import bootstrap
@@ -81,7 +82,7 @@ def evaluate(
     store_scores_task(settings, run_id, summary.table)
     publish_scores_task(run_id, summary.table, options.confidence)
     agent_names = sorted({r.agent_or_method for r in rows if r.kind == "agent"})
-    method = settings.ensemble.method
+    method = plain_method(settings.ensemble)
     plotted = [*agent_names, method, f"{method}+platt", f"{method}+extremize", WEIGHTED_NAME,
                MARKET_NAME, CONSTANT_NAME, BASE_RATE_NAME]
     plots = plots_task(settings, run_id, rows, market, plotted, options.base_rate)

@@ -12,6 +12,9 @@ from prefect.runtime import flow_run
 
 from forecaster import progress
 from forecaster.events.agents import AgentForecast, ForecastFailure, first_model, group_by_model, select_agents
+from forecaster.events.crowd import crowd_forecast
+from forecaster.events.ensemble import LEARNED, EnsembleForecast
+from forecaster.learning.combiner import Combiner
 from forecaster.events.questions import Question
 from forecaster.events.rendering import failure_records, passage_records, summary
 from forecaster.events.store import QuestionResult
@@ -27,6 +30,7 @@ from tasks.events import (
     context_task,
     ensemble_task,
     finish_run_task,
+    learned_combiner_task,
     load_questions_task,
     persist_task,
     plot_task,
@@ -68,6 +72,8 @@ def forecast_events(
     as_of = as_of or today
     specs = select_agents(settings, agents)
     method = ensemble_method or settings.ensemble.method
+    # Read (and checked against the agents) before anything is written: a bad file fails the run at once.
+    combiner = learned_combiner_task(settings, [s.name for s in specs]) if method == LEARNED else None
 
     qs = load_questions_task(questions_file, questions, limits)
     plan = start_run_task(settings, resume, flow_run.get_id(), method, [s.name for s in specs])
@@ -75,7 +81,8 @@ def forecast_events(
     logger.info("run %s: %d question(s) x %d agent(s), ensemble %s%s", run_id, len(todo), len(specs), method,
                 f"; resumed, {len(qs) - len(todo)} stored earlier skipped" if plan.resumed else "")
     try:
-        fresh = _forecast_and_store(settings, run_id, todo, specs, method, as_of, today, use_question_dates)
+        fresh = _forecast_and_store(settings, run_id, todo, specs, (method, combiner), as_of, today,
+                                    use_question_dates)
         earlier = stored_summaries_task(settings, run_id, [q.id for q in qs if q.id in plan.stored])
         results = [fresh.get(q.id) or earlier[q.id] for q in qs]
         publish_table_task(run_id, results)
@@ -92,9 +99,10 @@ def forecast_events(
 
 
 def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], specs: list[AgentSpec],
-                        method: str, as_of: dt.date, today: dt.date,
+                        pool: tuple[str, Combiner | None], as_of: dt.date, today: dt.date,
                         use_question_dates: bool) -> dict[str, dict]:
-    """Context and forecasts for every question, then pool, store and plot each; summaries by question id."""
+    """Context and forecasts for every question, then pool (the crowd a member where a question has one),
+    store and plot each; summaries by question id. `pool`: the method, and the learned file's combiner."""
     if not qs:
         return {}  # a resumed run with everything stored: no model, no GPU slot
     day = {q.id: (q.forecast_date if use_question_dates and q.forecast_date else as_of) for q in qs}
@@ -103,9 +111,13 @@ def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], spe
     with gpu_slot():
         context, outcomes = _model_work(settings, qs, specs, day, today)
     results: dict[str, dict] = {}
+    notes: set[str] = set()
     for q in qs:
-        forecasts = [o for o in outcomes[q.id] if isinstance(o, AgentForecast)]
-        result = QuestionResult(q, day[q.id], tuple(forecasts), ensemble_task(settings, q.id, forecasts, method),
+        crowd = crowd_forecast(q, settings.ensemble.crowd_weight)
+        forecasts = [o for o in outcomes[q.id] if isinstance(o, AgentForecast)] + ([crowd] if crowd else [])
+        ensemble = ensemble_task(settings, q, day[q.id], forecasts, *pool)
+        _note_once(ensemble, notes)
+        result = QuestionResult(q, day[q.id], tuple(forecasts), ensemble,
                                 passages=passage_records(context[q.id].passages),
                                 retrieval_failures=failure_records(context[q.id].failures),
                                 failures=tuple(o for o in outcomes[q.id] if isinstance(o, ForecastFailure)))
@@ -180,6 +192,13 @@ def _chunks(qs: list[Question], size: int) -> list[list[Question]]:
     """
     head, rest = qs[:1], qs[1:]
     return ([head] if head else []) + [rest[i : i + size] for i in range(0, len(rest), size)]
+
+
+def _note_once(ensemble: EnsembleForecast | None, seen: set[str]) -> None:
+    """Log why the configured method did not apply, once per run and reason."""
+    if ensemble is not None and ensemble.note and ensemble.note not in seen:
+        seen.add(ensemble.note)
+        get_run_logger().warning("ensemble: %s (said once per run)", ensemble.note)
 
 
 def _label(chunk: list[Question]) -> str:

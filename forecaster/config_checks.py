@@ -8,6 +8,7 @@ from typing import Callable
 from forecaster.errors import ConfigError
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.events.prompts import STYLES
+from forecaster.learning.rows import CROWD
 from forecaster.settings import Settings
 
 LOADER_CONCURRENCY = range(1, 257)
@@ -29,6 +30,7 @@ def settings_problems(settings: Settings, gpu_count: int | None = None) -> list[
     checks: list[Callable[[], list[str]]] = [
         lambda: _model_keys(settings),
         lambda: _agents(settings),
+        lambda: _ensemble(settings),
         lambda: _parallelism(settings, gpus) if _runs_engines_here(settings) else [],
         lambda: _loader(settings),
         lambda: _cache(settings),
@@ -77,7 +79,15 @@ def _agents(s: Settings) -> list[str]:
     for i, agent in enumerate(s.agents):
         if agent.style not in STYLES:
             out.append(f"agents[{i}].style: unknown style {agent.style!r}; known: {sorted(STYLES)}")
+        if agent.name == CROWD:
+            out.append(f"agents[{i}].name: {CROWD!r} is the crowd member's name (a question's market_probability)")
     return out
+
+
+def _ensemble(s: Settings) -> list[str]:
+    if s.ensemble.method == "learned" and s.ensemble.learned_file is None:
+        return ["ensemble.learned_file: required when ensemble.method = 'learned' (forecaster calibrate --out FILE)"]
+    return []
 
 
 def _runs_engines_here(s: Settings) -> bool:

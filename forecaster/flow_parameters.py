@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from forecaster.errors import InputError
-from forecaster.events.ensemble import METHODS
+from forecaster.events.ensemble import ALL_METHODS
 from forecaster.events.questions import DEFAULT_LIMITS, Question, load_all_questions, load_questions
 from forecaster.names import id_problem
 from forecaster.settings import QuestionSettings
@@ -43,8 +43,8 @@ def check_forecast_parameters(
     if questions_file is not None and not isinstance(questions_file, (str, Path)):
         raise InputError(f"questions_file: must be a path, got {type(questions_file).__name__}")
     _check_agents(agents)
-    if ensemble_method is not None and ensemble_method not in METHODS:
-        raise InputError(f"ensemble_method: must be one of {list(METHODS)}, got {str(ensemble_method)[:80]!r}")
+    if ensemble_method is not None and ensemble_method not in ALL_METHODS:
+        raise InputError(f"ensemble_method: must be one of {list(ALL_METHODS)}, got {str(ensemble_method)[:80]!r}")
     for name, value in (("as_of", as_of), ("today", today)):
         if value is not None and (isinstance(value, dt.datetime) or not isinstance(value, dt.date)):
             raise InputError(f"{name}: must be a date YYYY-MM-DD, got {str(value)[:80]!r}")

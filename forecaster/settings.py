@@ -70,6 +70,8 @@ class AgentSpec(BaseModel):
     model: str
     style: str = "plain"
     weight: float = Field(1.0, gt=0)
+    # Whether the question's crowd forecast (market_probability) is put in this agent's prompt.
+    sees_crowd: bool = False
 
 
 class ReadoutSettings(BaseModel):
@@ -92,9 +94,14 @@ class LogicSettings(BaseModel):
 
 
 class EnsembleSettings(BaseModel):
-    method: Literal["mean", "median", "trimmed_mean", "geo_mean_odds", "extremized_logodds"] = "mean"
+    method: Literal["mean", "median", "trimmed_mean", "geo_mean_odds", "extremized_logodds", "learned"] = "mean"
     trim_fraction: float = Field(0.1, ge=0, lt=0.5)
     extremize_factor: float = Field(1.5, gt=0)
+    # The crowd member's weight in the plain pools (a question with a market_probability has one).
+    crowd_weight: float = Field(1.0, gt=0)
+    # method = "learned": the file `forecaster calibrate` wrote, and the plain method where it does not apply.
+    learned_file: Path | None = None
+    fallback_method: Literal["mean", "median", "trimmed_mean", "geo_mean_odds", "extremized_logodds"] = "mean"
 
 
 class ForecastSettings(BaseModel):

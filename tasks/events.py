@@ -12,8 +12,11 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from forecaster.events.agents import AgentForecast, ForecastFailure
-from forecaster.errors import ForecasterError
-from forecaster.events.ensemble import EnsembleForecast, ensemble_forecast
+from forecaster.errors import ConfigError, ForecasterError
+from forecaster.events.crowd import pooled
+from forecaster.events.ensemble import EnsembleForecast
+from forecaster.learning.combiner import Combiner
+from forecaster.learning.learned_file import load_for_agents
 from forecaster.events.plots import plot_question
 from forecaster.events.questions import DEFAULT_LIMITS, Question, load_all_questions
 from forecaster.events.rendering import forecasts_markdown, stored_summary
@@ -91,11 +94,21 @@ def release_model_task(model_key: str) -> None:
     model_pool().release(model_key)
 
 
-@task(name="ensemble", task_run_name="ensemble: {question_id}", cache_policy=NO_CACHE)
-def ensemble_task(settings: Settings, question_id: str, forecasts: Sequence[AgentForecast],
-                  method: str | None = None) -> EnsembleForecast | None:
-    """The pooled forecast, or None when no agent could forecast the question."""
-    return ensemble_forecast(question_id, forecasts, settings.ensemble, method) if forecasts else None
+@task(name="ensemble", task_run_name="ensemble: {question.id}", cache_policy=NO_CACHE)
+def ensemble_task(settings: Settings, question: Question, day: dt.date, forecasts: Sequence[AgentForecast],
+                  method: str | None = None, combiner: Combiner | None = None) -> EnsembleForecast | None:
+    """The pooled forecast (the crowd a member where the question has one), or None when no agent could
+    forecast the question; `combiner` is the learned file's, for method 'learned'."""
+    return pooled(question, day, forecasts, settings.ensemble, method or settings.ensemble.method, combiner)
+
+
+@task(name="load-learned-file", cache_policy=NO_CACHE)
+def learned_combiner_task(settings: Settings, agents: Sequence[str]) -> Combiner:
+    """The learned file of `[ensemble] learned_file`, refused when it weighs agents the config lacks."""
+    if settings.ensemble.learned_file is None:
+        raise ConfigError("ensemble.learned_file: required when the ensemble method is 'learned' "
+                          "(write one with `forecaster calibrate ... --out FILE`)")
+    return load_for_agents(settings.ensemble.learned_file, agents)
 
 
 @task(name="start-run", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1,

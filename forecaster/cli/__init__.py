@@ -32,9 +32,9 @@ def main(
 
 
 def _register_all() -> None:
-    from forecaster.cli import chronos, deploy, evaluate, events, scoring, server, timeseries, worker
+    from forecaster.cli import calibrate, chronos, deploy, evaluate, events, scoring, server, timeseries, worker
 
-    for module in (events, scoring, timeseries, evaluate, deploy, worker, server, chronos):
+    for module in (events, scoring, timeseries, evaluate, calibrate, deploy, worker, server, chronos):
         module.register(app)
 
 

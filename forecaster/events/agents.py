@@ -101,7 +101,9 @@ class Agent:
     def _fit(self, question: Question, day: dt.date, passages: Sequence[ContextPassage],
              reasoning: str | None) -> FittedPrompt:
         scorer = self.reader.scorer
-        build = lambda q, ps: forecast_prompt(scorer.tokenizer, q, self.spec.style, day, ps, reasoning)  # noqa: E731
+        crowd = question.market_probability if self.spec.sees_crowd else None
+        build = lambda q, ps: forecast_prompt(scorer.tokenizer, q, self.spec.style, day, ps, reasoning,  # noqa: E731
+                                              crowd)
         return fit_prompt(build, lambda parts: len(self.reader.encode(parts)), self.reader.prompt_limit(),
                           question, passages)
 

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from forecaster.events.agents import AgentForecast
 
 METHODS = ("mean", "median", "trimmed_mean", "geo_mean_odds", "extremized_logodds")
+# Fitted on past rounds (`forecaster calibrate`, see forecaster.learning): needs more than the probabilities.
+LEARNED = "learned"
+ALL_METHODS = METHODS + (LEARNED,)
 # Odds-based pooling is undefined at exactly 0 or 1.
 EPS = 1e-6
 
@@ -37,6 +40,11 @@ def combine(probs: Sequence[float], method: str, weights: Sequence[float] | None
         "extremized_logodds": lambda: _from_logodds(extremize_factor * np.dot(w, _logodds(p))),
     }
     return pool[method]()
+
+
+def plain_method(settings: EnsembleSettings) -> str:
+    """The configured pool of the probabilities alone: the method, or its fallback when it is 'learned'."""
+    return settings.fallback_method if settings.method == LEARNED else settings.method
 
 
 def combine_with_settings(probs: Sequence[float], settings: EnsembleSettings, method: str | None = None,
@@ -81,6 +89,8 @@ class EnsembleForecast:
     method: str
     probability: float
     agents: tuple[str, ...]
+    # Why the configured method did not apply (the learned file does not know the source): logged once a run.
+    note: str | None = None
 
 
 def ensemble_forecast(question_id: str, forecasts: Sequence["AgentForecast"], settings: EnsembleSettings,

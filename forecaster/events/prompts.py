@@ -42,8 +42,8 @@ def check_style(style: str) -> None:
         raise ConfigError(f"agents.*.style: unknown style {style!r}; known: {sorted(STYLES)}")
 
 
-def question_block(question: Question, today: dt.date) -> str:
-    """The question as the model reads it, with today's date stated."""
+def question_block(question: Question, today: dt.date, crowd: float | None = None) -> str:
+    """The question as the model reads it, with today's date stated (and the crowd's forecast, when given)."""
     lines = [f"Today is {today.isoformat()}.", f"Question: {question.text}"]
     if question.resolution_date:
         lines.append(f"Resolution date: {question.resolution_date.isoformat()}")
@@ -51,6 +51,8 @@ def question_block(question: Question, today: dt.date) -> str:
         lines.append(f"Resolution criteria: {question.resolution_criteria}")
     if question.background:
         lines.append(f"Background: {question.background}")
+    if crowd is not None:
+        lines.append(f"Crowd forecast: the market or community puts the probability of YES at {100 * crowd:.0f}%.")
     return "\n".join(lines)
 
 
@@ -62,14 +64,16 @@ def context_block(passages: Sequence[ContextPassage]) -> str:
 
 
 def forecast_prompt(tokenizer: Any, question: Question, style: str, today: dt.date,
-                    passages: Sequence[ContextPassage] = (), reasoning: str | None = None) -> PromptParts:
-    """The forecasting prompt, ending where the number is to be written."""
+                    passages: Sequence[ContextPassage] = (), reasoning: str | None = None,
+                    crowd: float | None = None) -> PromptParts:
+    """The forecasting prompt, ending where the number is to be written; `crowd` (an agent that sees the crowd)
+    adds the question's crowd forecast to it."""
     check_style(style)
     system = (
         "You are a careful, calibrated forecaster. " + STYLES[style]
         + " You answer with one whole number from 0 to 100, followed by %." + PAD_SLOT
     )
-    user = question_block(question, today) + context_block(passages)
+    user = question_block(question, today, crowd) + context_block(passages)
     if reasoning:
         user += f"\n\nAn analyst's reasoning:\n{reasoning.strip()}"
     user += "\n\nWhat is the probability, in percent, that the question resolves YES?"

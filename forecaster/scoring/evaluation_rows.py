@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Mapping, Sequence
 
-from forecaster.events.ensemble import METHODS, combine_with_settings
+from forecaster.events.ensemble import METHODS, combine_with_settings, plain_method
 from forecaster.errors import InputError
 from forecaster.events.questions import Question
 from forecaster.events.store import ForecastStore
@@ -137,4 +137,4 @@ def evaluation_rows(
     rows = agent_and_ensemble_rows(forecasts, questions, resolutions, ensemble)
     if not rows:
         raise InputError("no stored forecast of a resolved question in this run: nothing to score")
-    return rows + learned_ensemble_rows(rows, ensemble.method, learned_split, n_folds, seed)
+    return rows + learned_ensemble_rows(rows, plain_method(ensemble), learned_split, n_folds, seed)

@@ -1,0 +1,1 @@
+"""Question platforms and published rounds: what comes in from outside and what goes back."""
