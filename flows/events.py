@@ -146,8 +146,10 @@ def _model_work(settings: Settings, qs: list[Question], specs: list[AgentSpec], 
     outcomes: dict[str, list[AgentForecast | ForecastFailure]] = {q.id: [] for q in qs}
     progress.begin(len(qs) * len(specs), "forecasts")
     for index, (model_key, group) in enumerate(groups.items()):
-        for spec in group:
-            for chunk in chunks:
+        # A model's agents back to back on each chunk: the later ones find the chunk's shared prompt blocks
+        # (question and context) still in vLLM's prefix cache and pay only for their own last lines.
+        for chunk in chunks:
+            for spec in group:
                 for outcome in _agent_chunk(settings, spec.name, chunk, day, passages, reasoning):
                     outcomes[outcome.question_id].append(outcome)
                 progress.advance(len(chunk), f"{spec.name}: {_label(chunk)}")

@@ -25,10 +25,16 @@ STYLES: dict[str, str] = {
     ),
 }
 
-# Where the read-out inserts its block padding: the end of the system message, far from the answer.
+# Where the read-out inserts its block padding. SHARED_END closes what every agent and horizon of a question share
+# (padded to whole KV blocks, so another agent's prompt finds it in vLLM's prefix cache); PAD_SLOT sits before the
+# last line, where padding makes the whole prompt whole blocks (each answer branch then recomputes no prompt token).
+SHARED_END = "\x00SHARED\x00"
 PAD_SLOT = "\x00PAD\x00"
 # The assistant turn is begun with the words that precede the number: it raises the mass on numbers.
 ANSWER_PREFIX = "My forecast: the probability that this resolves YES is "
+SYSTEM = ("You are a careful, calibrated forecaster. You read the question, its background and context, then "
+          "the approach to take and the question's resolution date. You answer with one whole number from 0 to 100, "
+          "followed by %.")
 
 
 class ContextPassage(Protocol):
@@ -47,13 +53,23 @@ def question_block(question: Question, today: dt.date, crowd: float | None = Non
     lines = [f"Today is {today.isoformat()}.", f"Question: {question.text}"]
     if question.resolution_date:
         lines.append(f"Resolution date: {question.resolution_date.isoformat()}")
+    lines += _description(question)
+    if crowd is not None:
+        lines.append(crowd_line(crowd))
+    return "\n".join(lines)
+
+
+def _description(question: Question) -> list[str]:
+    lines = []
     if question.resolution_criteria:
         lines.append(f"Resolution criteria: {question.resolution_criteria}")
     if question.background:
         lines.append(f"Background: {question.background}")
-    if crowd is not None:
-        lines.append(f"Crowd forecast: the market or community puts the probability of YES at {100 * crowd:.0f}%.")
-    return "\n".join(lines)
+    return lines
+
+
+def crowd_line(crowd: float) -> str:
+    return f"Crowd forecast: the market or community puts the probability of YES at {100 * crowd:.0f}%."
 
 
 def context_block(passages: Sequence[ContextPassage]) -> str:
@@ -63,21 +79,44 @@ def context_block(passages: Sequence[ContextPassage]) -> str:
     return f"\n\nContext passages:\n{body}"
 
 
+def shared_block(question: Question, today: dt.date, passages: Sequence[ContextPassage] = (),
+                 reasoning: str | None = None, crowd: float | None = None) -> str:
+    """What every agent and every horizon of a question read alike: date, question, description, context,
+    reasoning, crowd. A question whose text states its resolution date (a ForecastBench dataset question, asked
+    at several) names it "the resolution date" here; the date itself comes at the end, in `asked_block`."""
+    lines = [f"Today is {today.isoformat()}.", f"Question: {_without_date(question)}", *_description(question)]
+    text = "\n".join(lines) + context_block(passages)
+    if reasoning:
+        text += f"\n\nAn analyst's reasoning:\n{reasoning.strip()}"
+    if crowd is not None:  # last: agents that do not see the crowd still share every block before it
+        text += "\n" + crowd_line(crowd)
+    return text
+
+
+def asked_block(question: Question, style: str) -> str:
+    """What differs between agents and horizons: the agent's approach and the question's resolution date."""
+    lines = [f"Approach: {STYLES[style]}"]
+    if question.resolution_date:
+        lines.append(f"Resolution date: {question.resolution_date.isoformat()}")
+    return "\n\n" + "\n".join(lines)
+
+
+def _without_date(question: Question) -> str:
+    if question.resolution_date is None:
+        return question.text
+    return question.text.replace(question.resolution_date.isoformat(), "the resolution date")
+
+
 def forecast_prompt(tokenizer: Any, question: Question, style: str, today: dt.date,
                     passages: Sequence[ContextPassage] = (), reasoning: str | None = None,
                     crowd: float | None = None) -> PromptParts:
     """The forecasting prompt, ending where the number is to be written; `crowd` (an agent that sees the crowd)
-    adds the question's crowd forecast to it."""
+    adds the question's crowd forecast to it. What all agents and horizons share comes first, as whole KV blocks;
+    the agent's approach and the horizon's date come last."""
     check_style(style)
-    system = (
-        "You are a careful, calibrated forecaster. " + STYLES[style]
-        + " You answer with one whole number from 0 to 100, followed by %." + PAD_SLOT
-    )
-    user = question_block(question, today, crowd) + context_block(passages)
-    if reasoning:
-        user += f"\n\nAn analyst's reasoning:\n{reasoning.strip()}"
-    user += "\n\nWhat is the probability, in percent, that the question resolves YES?"
-    return _split(_render(tokenizer, system, user) + ANSWER_PREFIX)
+    user = (shared_block(question, today, passages, reasoning, crowd) + SHARED_END + asked_block(question, style)
+            + PAD_SLOT + "\n\nWhat is the probability, in percent, that the question resolves YES?")
+    return _split(_render(tokenizer, SYSTEM, user) + ANSWER_PREFIX)
 
 
 def reasoning_prompt(tokenizer: Any, question: Question, today: dt.date,
@@ -96,5 +135,6 @@ def _render(tokenizer: Any, system: str, user: str) -> str:
 
 
 def _split(text: str) -> PromptParts:
-    head, _, tail = text.partition(PAD_SLOT)
-    return PromptParts(head=head, tail=tail)
+    shared, _, rest = text.partition(SHARED_END)
+    head, _, tail = rest.partition(PAD_SLOT)
+    return PromptParts(head=head, tail=tail, shared=shared)

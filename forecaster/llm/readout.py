@@ -24,14 +24,16 @@ LONGEST_ANSWER = 4
 
 @dataclass(frozen=True)
 class PromptParts:
-    """A rendered prompt; padding (to whole KV blocks) goes between head and tail."""
+    """A rendered prompt: `shared` (what other prompts begin with too) is padded to whole KV blocks, so theirs
+    find it in the prefix cache; padding between head and tail makes the whole prompt whole blocks."""
 
     head: str
     tail: str
+    shared: str = ""
 
     @property
     def text(self) -> str:
-        return self.head + self.tail
+        return self.shared + self.head + self.tail
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,21 @@ class DistributionReader:
         self._pad_id = self._single_token("\n")
 
     def encode(self, parts: PromptParts) -> list[int]:
-        """Token ids of the prompt, padded with newlines at the slot to a whole number of blocks."""
+        """Token ids of the prompt, padded with newlines after the shared part and at the slot, so that both the
+        shared part and the whole prompt are whole blocks."""
         tok = self.scorer.tokenizer
-        head = tok(parts.head, add_special_tokens=False)["input_ids"]
-        tail = tok(parts.tail, add_special_tokens=False)["input_ids"]
-        pad = (-(len(head) + len(tail))) % self.scorer.block_size if self.align_to_block else 0
-        return head + [self._pad_id] * pad + tail
+        shared, head, tail = (tok(text, add_special_tokens=False)["input_ids"] if text else []
+                              for text in (parts.shared, parts.head, parts.tail))
+        shared = shared + [self._pad_id] * self._to_block(len(shared))
+        return shared + head + [self._pad_id] * self._to_block(len(shared) + len(head) + len(tail)) + tail
+
+    def shared_length(self, parts: PromptParts) -> int:
+        """How many leading tokens of the encoded prompt are its shared part, padding included."""
+        ids = self.scorer.tokenizer(parts.shared, add_special_tokens=False)["input_ids"] if parts.shared else []
+        return len(ids) + self._to_block(len(ids))
+
+    def _to_block(self, length: int) -> int:
+        return (-length) % self.scorer.block_size if self.align_to_block else 0
 
     def read(self, parts: PromptParts) -> Readout:
         """The log-probability of every answer 0..100 after the prompt."""

@@ -25,7 +25,7 @@ PLAIN = Question("q-plain", "Will the series rise?", dt.date(2026, 2, 22), sourc
 
 def prompt_lines(crowd: float | None) -> list[str]:
     parts = forecast_prompt(None, MARKET, "plain", DAY, (), None, crowd)
-    return (parts.head + parts.tail).splitlines()
+    return parts.text.splitlines()
 
 
 def test_seeing_the_crowd_adds_its_number_to_the_prompt_and_changes_nothing_else():

@@ -86,6 +86,25 @@ def sceptic_readout(scorer, hf_model):
     return readout, forward_pass_logprobs(hf_model, readout.prompt_ids, sequences)
 
 
+@pytest.fixture(scope="module")
+def second_agent_readout(scorer, hf_model):
+    """A second agent's prompt read right after a first agent's on the same question: its shared blocks come from
+    vLLM's prefix cache, written by the first; beside transformers on the same ids, computed from scratch."""
+    reader = DistributionReader(scorer, LogprobCache(1000))
+    first, second = prompt(scorer.tokenizer, "base_rate"), prompt(scorer.tokenizer, "pro_con")
+    assert first.shared == second.shared and reader.shared_length(first) >= scorer.block_size
+    reader.read(first)
+    readout = reader.read(second)
+    sequences = candidate_sequences(scorer.tokenizer, second.text, "%")
+    return readout, forward_pass_logprobs(hf_model, readout.prompt_ids, sequences)
+
+
+def test_a_second_agent_reading_the_shared_blocks_from_cache_equals_a_forward_pass(second_agent_readout):
+    readout, expected = second_agent_readout
+    for n in range(101):
+        assert readout.logprobs[n] == pytest.approx(expected[n], abs=2e-3), n
+
+
 def test_logprobs_of_every_answer_equal_a_transformers_forward_pass(sceptic_readout):
     """The read-out is wired to the model: same log-probabilities as a plain forward pass of the same ids."""
     readout, expected = sceptic_readout
