@@ -37,6 +37,11 @@ def write_questions(path: str | Path, questions: Sequence[Question]) -> Path:
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     else:
         text = yaml.safe_dump({"questions": records}, allow_unicode=True, sort_keys=False)
+    return write_atomically(path, text)
+
+
+def write_atomically(path: Path, text: str) -> Path:
+    """A temporary file beside `path`, then a rename: a crash leaves the old file or none, never half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

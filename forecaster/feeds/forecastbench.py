@@ -103,22 +103,29 @@ def read_question_set(path: str | Path) -> QuestionSet:
     data = read_json_object(path, "question set", QUESTION_SET_KEYS)
     due = date_field(data, "forecast_due_date", str(path), required=True)
     name = required_text(data, "question_set", str(path))
-    items = data["questions"]
+    records, skipped = _records(data, "questions", "question", path)
+    questions = [q for where, record in records for q in _round_questions(record, due, where)]
+    if not questions:
+        raise InputError(f"{path}: no questions found")
+    return QuestionSet(name=name, due_date=due, questions=questions, skipped_combinations=skipped)
+
+
+def _records(data: dict, key: str, label: str, path: Path) -> tuple[list[tuple[str, dict]], int]:
+    """(where, record) for each record under `key`, and how many combination records (an id that is a list,
+    in old sets) were skipped."""
+    items = data[key]
     if not isinstance(items, list):
-        raise InputError(f"{path}: field 'questions' must be a list, got {type(items).__name__}")
-    questions: list[RoundQuestion] = []
-    skipped = 0
+        raise InputError(f"{path}: field {key!r} must be a list, got {type(items).__name__}")
+    records, skipped = [], 0
     for index, record in enumerate(items):
-        where = f"{path}: question #{index + 1}"
+        where = f"{path}: {label} #{index + 1}"
         if not isinstance(record, dict):
             raise InputError(f"{where}: must be an object of fields, got {type(record).__name__}")
         if isinstance(record.get("id"), list):
             skipped += 1
-            continue
-        questions.extend(_round_questions(record, due, where))
-    if not questions:
-        raise InputError(f"{path}: no questions found")
-    return QuestionSet(name=name, due_date=due, questions=questions, skipped_combinations=skipped)
+        else:
+            records.append((where, record))
+    return records, skipped
 
 
 def _round_questions(record: dict, due: date, where: str) -> list[RoundQuestion]:
@@ -199,19 +206,8 @@ def read_resolution_set(path: str | Path) -> ResolutionSet:
     data = read_json_object(path, "resolution set", RESOLUTION_SET_KEYS)
     due = date_field(data, "forecast_due_date", str(path), required=True)
     name = required_text(data, "question_set", str(path))
-    items = data["resolutions"]
-    if not isinstance(items, list):
-        raise InputError(f"{path}: field 'resolutions' must be a list, got {type(items).__name__}")
-    rows: list[RoundResolution] = []
-    skipped = 0
-    for index, record in enumerate(items):
-        where = f"{path}: resolution #{index + 1}"
-        if not isinstance(record, dict):
-            raise InputError(f"{where}: must be an object of fields, got {type(record).__name__}")
-        if isinstance(record.get("id"), list):
-            skipped += 1
-            continue
-        rows.append(_resolution(record, where))
+    records, skipped = _records(data, "resolutions", "resolution", path)
+    rows = [_resolution(record, where) for where, record in records]
     return ResolutionSet(due_date=due, question_set=name, resolutions=rows, skipped_combinations=skipped)
 
 

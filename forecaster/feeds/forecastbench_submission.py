@@ -9,8 +9,6 @@ resolution date); a repeated row is an error. The file is named `{due}.{organiza
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 
 from forecaster.errors import InputError
 from forecaster.feeds.forecastbench import DATASET_SOURCES, MARKET_SOURCES
+from forecaster.feeds.files import write_atomically
 from forecaster.feeds.forecastbench_fields import date_field, read_json_object, required_text
 from forecaster.scoring.resolutions import shown
 
@@ -77,17 +76,8 @@ def write_submission(submission: Submission, path: str | Path) -> Path:
     """Write the file atomically (a crash leaves the old file or none, never half a file); returns its path."""
     if not submission.forecasts:
         raise InputError("forecasts: a submission needs at least one forecast")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(submission_record(submission), out, indent=1, ensure_ascii=False)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    text = json.dumps(submission_record(submission), indent=1, ensure_ascii=False)
+    return write_atomically(Path(path), text)
 
 
 def read_submission(path: str | Path) -> Submission:
