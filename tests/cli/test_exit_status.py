@@ -8,7 +8,7 @@ import pytest
 
 from forecaster.settings import load_settings
 from tests.cli.commands import RAIN, command_env, run_command
-from tests.events.test_flow_faults import over_long
+from tests.events.test_flow_faults import UNCAPPED, over_long
 
 pytestmark = pytest.mark.slow
 
@@ -16,8 +16,8 @@ pytestmark = pytest.mark.slow
 def forecast_file(tmp_path, questions: list[dict]) -> int:
     path = tmp_path / "questions.jsonl"
     path.write_text("".join(json.dumps(q) + "\n" for q in questions))
-    done = run_command(["forecast", "--questions", str(path), "--agent", "base-rates"], command_env(tmp_path),
-                       timeout=600)
+    done = run_command(["forecast", "--questions", str(path), "--agent", "base-rates"],
+                       command_env(tmp_path, **UNCAPPED), timeout=600)
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     return done.returncode
 

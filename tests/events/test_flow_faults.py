@@ -28,6 +28,11 @@ NORMAL = [
 ]
 
 
+# The door caps a question's text (questions.max_text_chars) well below the demo model's context; a deployment
+# with a larger cap, or a smaller model, meets the context limit instead: these tests raise the cap to reach it.
+UNCAPPED = {"FORECASTER_QUESTIONS__MAX_TEXT_CHARS": "1000000"}
+
+
 def over_long(max_model_len: int) -> dict:
     """A question whose own text is longer than the model's context: nothing can be cut to fit it."""
     text = " ".join(["The committee reviewed the launch schedule again."] * (max_model_len // 4))
@@ -39,7 +44,9 @@ def only_run(store: ForecastStore) -> dict:
     return run
 
 
-def test_an_over_long_question_fails_alone_and_the_run_is_partial(prefect_server, pool, settings):
+def test_an_over_long_question_fails_alone_and_the_run_is_partial(prefect_server, pool, settings, monkeypatch):
+    for name, value in UNCAPPED.items():
+        monkeypatch.setenv(name, value)
     questions = [NORMAL[0], over_long(settings.vllm.max_model_len), NORMAL[1]]
     summaries = forecast_events(questions=questions, today=TODAY)
     store = ForecastStore(settings.database_path)
