@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import signal
+import sys
 import threading
 from typing import Iterator
 
@@ -37,14 +38,14 @@ def stopping_on_signals() -> Iterator[None]:
         yield  # signals reach the main thread only
         return
     previous = {sig: signal.getsignal(sig) for sig in _SIGNALS}
-    stopping = threading.Event()
+    received: list[int] = []  # the exit status of the first stop signal
 
     def on_signal(signum: int, _frame: object) -> None:
         code = 128 + signum
         stop_temporary_server()
-        if stopping.is_set():
+        if received:
             os._exit(code)
-        stopping.set()
+        received.append(code)
         _end_after(STOP_GRACE_S, code)
         log.warning("stopping: %s received", signal.Signals(signum).name)
         raise SystemExit(code)
@@ -56,8 +57,20 @@ def stopping_on_signals() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        if stopping.is_set():
+        if received:
             stop_temporary_server()
+            _exit_now(received[0])
+
+
+def _exit_now(code: int) -> None:
+    """End a stopped command without the interpreter's finalization: a daemon thread still inside torch or vLLM
+    (an engine starting) is unwound then, and their C++ catches abort the process ("FATAL: exception not
+    rethrown") instead of it exiting with its status. Engines and the server are already stopped here."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def stop_temporary_server() -> None:
