@@ -99,7 +99,7 @@ def timed(fn) -> tuple[float, object]:
 
 
 def check_bare(results) -> None:
-    from forecaster.events.agents import ForecastFailure
+    from forecaster.events.agents import ForecastFailure, pool_agent
 
     failed = [r for r in results if isinstance(r, ForecastFailure)]
     if failed:
@@ -121,7 +121,7 @@ def in_process(settings, n: int, agents: list[str]) -> dict[str, float]:
 
     pool = model_pool()
     started, _ = timed(lambda: pool.scorer(settings, settings.default_model))
-    team = {name: pool.agent(settings, name) for name in agents}
+    team = {name: pool_agent(pool, settings, name) for name in agents}
     print(f"engine up in this process: {started:.1f} s (not a measured phase)", flush=True)
 
     warm = questions(0, 3)  # untimed: one forecast and one small batch (eager mode warms up here)

@@ -8,6 +8,9 @@ from typing import Mapping
 
 from forecaster.settings import Settings
 
+# The Run:ai streamer's S3 client otherwise drops slow connections after 1 s ("File access error").
+S3_DEFAULTS = {"RUNAI_STREAMER_S3_REQUEST_TIMEOUT_MS": "30000"}
+
 
 def prepare_environment(settings: Settings) -> None:
     """Keep Prefect's and vLLM's state inside the data dir; a value the user already set wins.
@@ -31,8 +34,6 @@ def prepare_environment(settings: Settings) -> None:
     for name, value in engine_environment(settings).items():
         os.environ.setdefault(name, value)
     # The Run:ai streamer reads AWS_* from the environment; keys given as FORECASTER_AWS_* settings go there only.
-    from forecaster.llm.server_command import aws_environment
-
     for name, value in aws_environment(settings, os.environ).items():
         os.environ.setdefault(name, value)
     make_folders(settings)
@@ -98,3 +99,15 @@ def bootstrap(config_file: str | Path | None = None) -> Settings:
     configure_logging(settings)
     check_settings(settings)
     return settings
+
+
+def aws_environment(settings: Settings, current: Mapping[str, str]) -> dict[str, str]:
+    """AWS variables the Run:ai streamer reads, from the settings' secrets; values already set win."""
+    out: dict[str, str] = {}
+    pairs = {"AWS_ACCESS_KEY_ID": settings.aws_access_key_id, "AWS_SECRET_ACCESS_KEY": settings.aws_secret_access_key}
+    for name, secret in pairs.items():
+        if secret is not None and not current.get(name):
+            out[name] = secret.get_secret_value()
+    if any(spec.is_s3 for spec in settings.models.values()):
+        out.update({k: v for k, v in S3_DEFAULTS.items() if not current.get(k)})
+    return out

@@ -11,7 +11,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from forecaster.events.agents import AgentForecast, ForecastFailure
+from forecaster.events.agents import AgentForecast, ForecastFailure, pool_agent, pool_logic
 from forecaster.errors import ConfigError, ForecasterError
 from forecaster.events.crowd import pooled
 from forecaster.events.ensemble import EnsembleForecast
@@ -64,7 +64,7 @@ def _worth_retrying(task, task_run, state) -> bool:
 def reasoning_task(settings: Settings, questions: Sequence[Question], days: Sequence[dt.date],
                    passages: Sequence[Sequence[Any]], chunk: str = "") -> list[str]:
     """The logic model's reasoning for a chunk of questions, written in one batch."""
-    writer = model_pool().logic(settings)
+    writer = pool_logic(model_pool(), settings)
     if writer is None:
         return [""] * len(questions)
     return writer.reason_many(questions, days, passages)
@@ -78,7 +78,7 @@ def agent_chunk_task(settings: Settings, agent_name: str, questions: Sequence[Qu
     """One agent's forecasts for a chunk of questions, read in one batch; a question that cannot be scored
     comes back as a `ForecastFailure` and the rest of the chunk goes on."""
     # A dead engine makes this raise; on Prefect's retry the pool finds it dead and starts a new one.
-    results = model_pool().agent(settings, agent_name).forecast_many(questions, days, passages, reasonings)
+    results = pool_agent(model_pool(), settings, agent_name).forecast_many(questions, days, passages, reasonings)
     logger = get_run_logger()
     for r in results:
         if isinstance(r, ForecastFailure):

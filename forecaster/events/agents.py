@@ -10,6 +10,7 @@ from forecaster.errors import ConfigError
 from forecaster.events.fitting import FittedPrompt, fit_prompt
 from forecaster.events.prompts import ContextPassage, check_style, forecast_prompt, reasoning_prompt
 from forecaster.events.questions import Question
+from forecaster.llm.pool import ModelPool
 from forecaster.llm.readout import DistributionReader, Readout, ReadError, ReadFailure
 from forecaster.llm.scorer import TokenScorer
 from forecaster.settings import AgentSpec, LogicSettings, Settings
@@ -128,6 +129,19 @@ class Agent:
             passage_ids=tuple(getattr(p, "id", "") for p in fitted.passages),
             context_cut=fitted.cut,
         )
+
+
+def pool_agent(pool: ModelPool, settings: Settings, name: str) -> Agent:
+    """The configured agent `name`, reading through the pool's model and its logprob cache."""
+    spec = agent_spec(settings, name)
+    return Agent(spec, pool.reader(settings, spec.model), settings.readout.mass_floor)
+
+
+def pool_logic(pool: ModelPool, settings: Settings) -> LogicWriter | None:
+    """The logic model's writer, when `[logic] model` is set."""
+    if not settings.logic.model:
+        return None
+    return LogicWriter(pool.scorer(settings, settings.logic.model), settings.logic)
 
 
 def agent_spec(settings: Settings, name: str) -> AgentSpec:

@@ -1,5 +1,5 @@
-"""The process's one model pool: engines (in-process) or HTTP scorers, readers with their logprob caches,
-agents and the logic writer. Flows, tasks, the CLI, benchmarks and tests all reach models through it."""
+"""The process's one model pool: engines (in-process) or HTTP scorers, readers with their logprob caches.
+Flows, tasks, the CLI, benchmarks and tests all reach models through it (agents through `events.agents`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import logging
 import threading
 from typing import Any, Iterator
 
-from forecaster.events.agents import Agent, LogicWriter, agent_spec
 from forecaster.llm.engine import VLLMScorer, start_engine
 from forecaster.llm.http_scorer import HTTPScorer, connect_scorer, uses_server
 from forecaster.llm.logprob_cache import LogprobCache
@@ -76,15 +75,6 @@ class ModelPool:
             self._caches[key] = LogprobCache(settings.logprob_cache_size)
         return DistributionReader(scorer, self._caches[key], end_marker=settings.readout.end_marker,
                                   align_to_block=settings.readout.align_prompt_to_block)
-
-    def agent(self, settings: Settings, name: str) -> Agent:
-        spec = agent_spec(settings, name)
-        return Agent(spec, self.reader(settings, spec.model), settings.readout.mass_floor)
-
-    def logic(self, settings: Settings) -> LogicWriter | None:
-        if not settings.logic.model:
-            return None
-        return LogicWriter(self.scorer(settings, settings.logic.model), settings.logic)
 
     def engine(self, model_key: str) -> Any:
         """The running in-process ``vllm.LLM`` of a model, if any (benchmarks and tests look inside)."""

@@ -9,12 +9,8 @@ from typing import Mapping
 from chronos2_vllm.serve import SERVER_MODULE  # vLLM's server module, named once for every server we start
 
 from forecaster.llm.engine_options import as_flags, engine_options
-from forecaster.runtime import engine_environment, vllm_server_logging
+from forecaster.runtime import aws_environment, engine_environment, vllm_server_logging
 from forecaster.settings import Settings
-
-# The streamer's S3 client otherwise drops slow connections after 1 s ("File access error").
-S3_DEFAULTS = {"RUNAI_STREAMER_S3_REQUEST_TIMEOUT_MS": "30000"}
-
 
 def server_args(settings: Settings, model_key: str, host: str = "127.0.0.1", port: int = 8000) -> list[str]:
     """argv for a server of one configured model, with the [vllm] engine settings and the served name."""
@@ -35,15 +31,3 @@ def server_env(settings: Settings, base: Mapping[str, str] | None = None) -> dic
         env.setdefault(name, value)
     env.update(vllm_server_logging(env))
     return env
-
-
-def aws_environment(settings: Settings, current: Mapping[str, str]) -> dict[str, str]:
-    """AWS variables the Run:ai streamer reads, from the settings' secrets; values already set win."""
-    out: dict[str, str] = {}
-    pairs = {"AWS_ACCESS_KEY_ID": settings.aws_access_key_id, "AWS_SECRET_ACCESS_KEY": settings.aws_secret_access_key}
-    for name, secret in pairs.items():
-        if secret is not None and not current.get(name):
-            out[name] = secret.get_secret_value()
-    if any(spec.is_s3 for spec in settings.models.values()):
-        out.update({k: v for k, v in S3_DEFAULTS.items() if not current.get(k)})
-    return out

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from forecaster.events.agents import ForecastFailure
+from forecaster.events.agents import ForecastFailure, pool_agent
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.llm.readout import DistributionReader, ReadFailure
 from forecaster.events.prompts import forecast_prompt
@@ -63,7 +63,7 @@ def test_a_prompt_longer_than_the_context_fails_alone_and_the_batch_goes_on(scor
 
 
 def test_an_agent_reports_the_question_whose_own_text_cannot_fit(pool, engine_settings):
-    agent = pool.agent(engine_settings, engine_settings.agents[0].name)
+    agent = pool_agent(pool, engine_settings, engine_settings.agents[0].name)
     long_text = over_long(agent.reader.scorer)
     questions = [QUESTIONS[0], Question("b-long", long_text.background + " Will it happen?")]
     forecast, failure = agent.forecast_many(questions, [DAY, DAY], [(), ()], [None, None])
@@ -74,7 +74,7 @@ def test_an_agent_reports_the_question_whose_own_text_cannot_fit(pool, engine_se
 
 
 def test_an_agent_shortens_a_background_too_long_for_the_context_and_records_it(pool, engine_settings):
-    agent = pool.agent(engine_settings, engine_settings.agents[0].name)
+    agent = pool_agent(pool, engine_settings, engine_settings.agents[0].name)
     question = over_long(agent.reader.scorer)
     (forecast,) = agent.forecast_many([question], [DAY], [()], [None])
     (cut,) = forecast.context_cut
