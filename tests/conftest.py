@@ -26,6 +26,10 @@ STARTS_A_SERVER_OR_ENGINE = {
 # float32 so the engine's log-probabilities can be compared with a transformers forward pass.
 TEST_ENV = {
     "FORECASTER_VLLM__DTYPE": "float32",
+    # 1 GiB of KV cache per engine (the demo model needs tens of MiB): with the config's share of RAM a worker holds
+    # 5-7 GiB, and the session's engine, a vLLM server and a command's own engine together ran this 24-GiB machine
+    # out of memory ("Engine core initialization failed"). Servers and commands the tests start inherit it.
+    "FORECASTER_VLLM__CPU_KVCACHE_SPACE_GB": "1",
     "FORECASTER_RETRIEVAL__WIKIPEDIA_ENABLED": "false",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "TOKENIZERS_PARALLELISM": "false",

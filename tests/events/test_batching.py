@@ -33,7 +33,8 @@ def prompts(scorer, questions):
 
 def over_long(scorer) -> Question:
     words = " ".join(["The committee reviewed the launch schedule again."] * (scorer.max_model_len // 4))
-    return Question("b-long", "Will the launch happen by 2027-06-30?", dt.date(2027, 6, 30), background=words)
+    # The text names no date: the prompt states a question's own resolution date as "the resolution date".
+    return Question("b-long", "Will the launch happen on schedule?", dt.date(2027, 6, 30), background=words)
 
 
 def test_a_batch_reads_the_same_distributions_as_one_at_a_time(scorer):

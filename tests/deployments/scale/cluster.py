@@ -39,12 +39,11 @@ def start_worker(env: dict[str, str], data_dir: Path, log: Path, *options: str) 
 
 def start_plain_worker(env: dict[str, str], data_dir: Path, log: Path) -> subprocess.Popen:
     """Prefect's own `prefect worker start --pool gpu --type process` in the checkout, nothing about heartbeats
-    in its environment (what `forecaster worker` adds for flow runs' logging given by hand)."""
+    in its environment (the flow runs' logging needs nothing of it: every bootstrap keeps vLLM's logging ours)."""
     from forecaster.cli.deploy import HOME_ENV
-    from forecaster.cli.worker import FLOW_RUN_LOGGING
     from forecaster.settings import PROJECT_ROOT
 
-    worker_env = {**env, **WORKER_ENV, **FLOW_RUN_LOGGING, "FORECASTER_DATA_DIR": str(data_dir),
+    worker_env = {**env, **WORKER_ENV, "FORECASTER_DATA_DIR": str(data_dir),
                   HOME_ENV: str(PROJECT_ROOT)}
     worker_env.pop("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", None)
     proc = start([str(BIN / "prefect"), "worker", "start", "--pool", "gpu", "--type", "process", "--limit", "1"],
