@@ -60,9 +60,10 @@ def main() -> None:
     standin, base_url = build(args.platform)
     with standin:
         prefix = f"FORECASTER_FEEDS__{args.platform.upper()}"
-        print(f"export {prefix}__BASE_URL={base_url}")
+        # Flushed: a pipe (a script reading these lines) gets them now, not when the buffer fills.
+        print(f"export {prefix}__BASE_URL={base_url}", flush=True)
         if args.platform == "metaculus":
-            print(f"export {prefix}__TOKEN={TOKEN}")
+            print(f"export {prefix}__TOKEN={TOKEN}", flush=True)
         timer = threading.Timer(args.resolve_after, resolve_all, [standin])
         timer.daemon = True
         timer.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import select
 import subprocess
 import sys
 
@@ -14,6 +15,8 @@ def test_the_printed_settings_point_pull_at_the_served_standin(cli, data_dir, mo
     server = subprocess.Popen([sys.executable, "-m", "tests.feeds.serve_standin", "polymarket"], cwd=PROJECT_ROOT,
                               stdout=subprocess.PIPE, text=True)
     try:
+        ready, _, _ = select.select([server.stdout], [], [], 30)
+        assert ready, "the stand-in printed no settings within 30 s"
         line = server.stdout.readline().strip()
         name, _, value = line.removeprefix("export ").partition("=")
         monkeypatch.setenv(name, value)
