@@ -12,7 +12,7 @@ import signal
 import socket
 import subprocess
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 import typer
 
@@ -49,16 +49,22 @@ def parse_gpus(value: str) -> list[str]:
 
 
 def worker_plans(pool: str, limit: int | None, gpus: str | None, per_gpu: bool, devices: int,
-                 executable: str, inherited: str | None = None, host: str | None = None) -> list[WorkerPlan]:
+                 executable: str, inherited: str | None = None, host: str | None = None,
+                 queues: Sequence[str] = ()) -> list[WorkerPlan]:
     """The workers to start: one (optionally pinned to `gpus`), or one per visible device with `per_gpu`.
 
     `devices` is the number of GPUs visible here; `inherited` the caller's own `CUDA_VISIBLE_DEVICES`, which the
     per-device workers subdivide. A pinned worker runs one flow run at a time unless `limit` says otherwise.
+    `queues` restricts every worker to those work queues of the pool (default: all of them).
     """
     if gpus is not None and per_gpu:
         raise InputError("--gpus and --per-gpu: give one or the other")
     host = host or socket.gethostname()
     base = [executable, "worker", "start", "--pool", pool, "--type", "process"]
+    for queue in queues:
+        if not queue.strip():
+            raise InputError("--work-queue: a queue name must not be empty")
+        base += ["--work-queue", queue]
     env = {HOME_ENV: str(PROJECT_ROOT)}
     if gpus is not None:
         chosen = parse_gpus(gpus)
@@ -91,6 +97,8 @@ def worker(
     gpus: Optional[str] = typer.Option(None, "--gpus", help="Pin the flow runs to these devices, e.g. 0 or 0,1 "
                                        "(CUDA_VISIBLE_DEVICES)."),
     per_gpu: bool = typer.Option(False, "--per-gpu", help="One worker per visible GPU, each pinned to its own."),
+    work_queue: Optional[List[str]] = typer.Option(None, "--work-queue", "-q", help="Serve only this work queue "
+                                                   "of the pool (repeat for several; default: every queue)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the worker command(s) and exit."),
 ) -> None:
     """Start process worker(s) on the pool; flow runs execute in this checkout with this environment."""
@@ -100,7 +108,7 @@ def worker(
     devices = cuda_devices() if (gpus is not None or per_gpu) else 0
     with common.clean_errors():
         plans = worker_plans(pool, limit, gpus, per_gpu, devices, prefect_executable(),
-                             os.environ.get("CUDA_VISIBLE_DEVICES"))
+                             os.environ.get("CUDA_VISIBLE_DEVICES"), queues=work_queue or ())
     if (gpus is not None or per_gpu) and not devices:
         typer.echo("no GPU visible on this machine: " + ("starting one worker" if per_gpu else
                    "CUDA_VISIBLE_DEVICES is set for the flow runs all the same"))

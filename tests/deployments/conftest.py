@@ -141,7 +141,8 @@ def worker(deployed, client_env, vllm_server, worker_data, tmp_path_factory) -> 
            "FORECASTER_SERVER__RETRIES": "70",
            "FORECASTER_SERVER__RETRY_MAX_BACKOFF_S": "15"}
     log = tmp_path_factory.mktemp("worker") / "worker.log"
-    proc = start([str(BIN / "forecaster"), "worker", "--pool", "gpu"], env, log)
+    # The deployments' own queue only: tests that bring their own worker put their runs on a queue of their own.
+    proc = start([str(BIN / "forecaster"), "worker", "--pool", "gpu", "--work-queue", "default"], env, log)
     proc.log = log  # type: ignore[attr-defined]
     try:
         time.sleep(2)

@@ -14,10 +14,11 @@ import pytest
 from tests.processes import tail
 
 
-def trigger(client, deployment: str, parameters: dict[str, Any]):
-    """Create a flow run of a deployment with parameters, as the UI's "Custom run" does."""
+def trigger(client, deployment: str, parameters: dict[str, Any], queue: str | None = None):
+    """Create a flow run of a deployment with parameters, as the UI's "Custom run" does (on `queue` of its pool
+    if given, else the deployment's own queue)."""
     found = client.read_deployment_by_name(deployment)
-    return client.create_flow_run_from_deployment(found.id, parameters=parameters)
+    return client.create_flow_run_from_deployment(found.id, parameters=parameters, work_queue_name=queue)
 
 
 def wait_final(client, flow_run_id, timeout: float, worker=None):

@@ -15,6 +15,7 @@ from tests.processes import start, stop, tail
 pytestmark = pytest.mark.slow
 
 RUNS = 3
+QUEUE = "plain"  # the package's `forecaster worker` serves the pool's default queue: these runs are this worker's
 
 
 @pytest.fixture
@@ -22,7 +23,8 @@ def plain_worker(deployed, client_env, tmp_path):
     env = {**client_env, "FORECASTER_HOME": str(PROJECT_ROOT), "FORECASTER_DATA_DIR": str(tmp_path / "data"),
            "FORECASTER_RETRIEVAL__ENABLED": "false"}
     log = tmp_path / "worker.log"
-    proc = start([str(BIN / "prefect"), "worker", "start", "--pool", "gpu", "--type", "process"], env, log)
+    proc = start([str(BIN / "prefect"), "worker", "start", "--pool", "gpu", "--type", "process",
+                  "--work-queue", QUEUE], env, log)
     proc.log = log  # type: ignore[attr-defined]
     try:
         yield proc
@@ -34,7 +36,7 @@ def test_forecast_flow_runs_on_a_plain_prefect_worker_end_every_time(plain_worke
     for attempt in range(RUNS):
         run = trigger(prefect_client, "forecast-events/events-daily", {
             "questions_file": None, "questions": [f"Will it snow in Oslo on 2027-01-{attempt + 10}?"],
-            "agents": ["base-rates"]})
+            "agents": ["base-rates"]}, queue=QUEUE)
         state = wait_final(prefect_client, run.id, 420, plain_worker)
         assert state.is_completed(), f"run {attempt}: {state.type}: {state.message}\n{tail(plain_worker.log, 60)}"
     statuses = rows(tmp_path / "data" / "forecaster.db", "SELECT status FROM runs")

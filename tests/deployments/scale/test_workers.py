@@ -35,6 +35,16 @@ def test_a_tensor_parallel_worker_gets_both_of_its_devices():
     assert plan.args[-2:] == ["--limit", "2"]
 
 
+def test_work_queues_restrict_every_worker_to_those_queues_of_the_pool():
+    for plan in plans(per_gpu=True, devices=2, queues=["a100", "backfill"]):
+        assert plan.args[5:11] == ["--type", "process", "--work-queue", "a100", "--work-queue", "backfill"]
+
+
+def test_an_empty_work_queue_name_is_refused_naming_the_option():
+    with pytest.raises(InputError, match="--work-queue"):
+        plans(queues=[" "])
+
+
 def test_per_gpu_starts_one_worker_per_visible_device_each_on_its_own():
     assert [p.env["CUDA_VISIBLE_DEVICES"] for p in plans(per_gpu=True, devices=3)] == ["0", "1", "2"]
 
