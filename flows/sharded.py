@@ -17,7 +17,7 @@ from prefect.runtime import flow_run
 from forecaster.flow_parameters import check_forecast_parameters, default_as_of
 from forecaster.runtime import bootstrap
 from forecaster.settings import load_settings
-from forecaster.sharding import Shard, question_records, remaining, split_into_shards
+from forecaster.events.sharding import Shard, question_records, remaining, split_into_shards
 from tasks.sharding import final_states, publish_merged_task, start_shard, stored_questions_task
 
 EVENTS_DEPLOYMENT = "forecast-events/events-daily"

@@ -9,7 +9,7 @@ import os
 from typing import Iterator
 
 # The limit `forecaster deploy` creates with one slot per GPU; absent in demo runs, where holding it is a no-op.
-from forecaster.deployments import GPU_LIMIT
+from forecaster.orchestration.deployments import GPU_LIMIT
 
 log = logging.getLogger(__name__)
 

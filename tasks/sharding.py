@@ -9,9 +9,9 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from forecaster.deployments import HEARTBEAT_ENV, HEARTBEAT_S, SHARD_TAG
+from forecaster.orchestration.deployments import HEARTBEAT_ENV, HEARTBEAT_S, SHARD_TAG
 from forecaster.events.rendering import forecasts_markdown
-from forecaster.sharding import merged_summaries, stored_question_ids
+from forecaster.events.sharding import merged_summaries, stored_question_ids
 
 MERGED_ARTIFACT = "event-forecasts-merged"
 # The events flow names each question's store task run "persist: <question id>" (tasks/events.py persist_task).

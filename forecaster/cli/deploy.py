@@ -27,7 +27,7 @@ def deploy(
 ) -> None:
     """Register the deployments of prefect.yaml on the configured Prefect server (pool and GPU limit first)."""
     from forecaster.config_checks import visible_devices
-    from forecaster.deployments import (
+    from forecaster.orchestration.deployments import (
         apply_cron_overrides, ensure_crash_detection, ensure_gpu_limit, ensure_work_pools, load_prefect_file,
         with_heartbeats,
     )

@@ -17,7 +17,7 @@ def run_sharded(questions_file: Path | None, shards: int, agents: list[str] | No
     from prefect.settings import PREFECT_API_URL
 
     from forecaster.events.questions import load_questions
-    from forecaster.sharding import split_into_shards
+    from forecaster.events.sharding import split_into_shards
 
     settings = common.settings()
     with common.clean_errors():

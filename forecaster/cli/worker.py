@@ -18,7 +18,7 @@ import typer
 
 from forecaster.cli import common
 from forecaster.cli.deploy import HOME_ENV, prefect_executable
-from forecaster.deployments import HEARTBEAT_ENV, HEARTBEAT_S
+from forecaster.orchestration.deployments import HEARTBEAT_ENV, HEARTBEAT_S
 from forecaster.errors import InputError
 from forecaster.settings import PROJECT_ROOT
 

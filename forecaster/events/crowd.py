@@ -12,7 +12,7 @@ import math
 from typing import Sequence
 
 from forecaster.events.agents import AgentForecast
-from forecaster.events.distribution import Distribution
+from forecaster.llm.distribution import Distribution
 from forecaster.events.ensemble import LEARNED, EnsembleForecast, ensemble_forecast
 from forecaster.events.questions import Question
 from forecaster.learning.combiner import Combiner

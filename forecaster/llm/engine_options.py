@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from forecaster.model_prep import ensure_model
+from forecaster.llm.model_prep import ensure_model
 from forecaster.settings import Settings
 
 

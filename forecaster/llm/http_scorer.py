@@ -153,7 +153,7 @@ def load_tokenizer(settings: Settings, model_key: str) -> Any:
     """The model's tokenizer, loaded with transformers from its folder or id."""
     from transformers import AutoTokenizer
 
-    from forecaster.model_prep import ensure_model
+    from forecaster.llm.model_prep import ensure_model
 
     server = _require_server(settings)
     source = server.tokenizer

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from forecaster.events.distribution import Distribution, raw_mass
+from forecaster.llm.distribution import Distribution, raw_mass
 from forecaster.errors import ForecasterError
 from forecaster.llm.candidates import NUMBERS, CandidateTrie, candidate_sequences
 from forecaster.llm.logprob_cache import LogprobCache, prompt_key

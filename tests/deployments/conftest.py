@@ -74,7 +74,7 @@ def s3_model(engine_settings, tmp_path_factory) -> Iterator[S3Model]:
     """A real S3-protocol server (moto server mode) on 127.0.0.1 holding the demo model."""
     import boto3
 
-    from forecaster.model_prep import ensure_model
+    from forecaster.llm.model_prep import ensure_model
 
     folder = Path(ensure_model(engine_settings.models[DEMO_MODEL]))
     work = tmp_path_factory.mktemp("moto")

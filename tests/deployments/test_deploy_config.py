@@ -9,7 +9,7 @@ import re
 import pytest
 
 from forecaster.cli.deploy import PREFECT_FILE
-from forecaster.deployments import apply_cron_overrides, load_prefect_file
+from forecaster.orchestration.deployments import apply_cron_overrides, load_prefect_file
 from forecaster.errors import InputError
 from forecaster.llm.server_command import server_args, server_env
 from forecaster.settings import load_settings

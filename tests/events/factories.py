@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from forecaster.events.agents import AgentForecast
-from forecaster.events.distribution import Distribution
+from forecaster.llm.distribution import Distribution
 from forecaster.events.ensemble import EnsembleForecast, ensemble_forecast
 from forecaster.events.questions import Question
 from forecaster.settings import EnsembleSettings

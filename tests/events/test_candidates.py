@@ -25,7 +25,7 @@ def digit_tokenizer():
     """The demo model's own tokenizer, which splits numbers into single digits."""
     from transformers import AutoTokenizer
 
-    from forecaster.model_prep import ensure_model
+    from forecaster.llm.model_prep import ensure_model
     from forecaster.settings import load_settings
 
     return AutoTokenizer.from_pretrained(ensure_model(load_settings().models["smollm2-135m"]))

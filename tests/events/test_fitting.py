@@ -26,7 +26,7 @@ class Passage:
 def tokenizer():
     from transformers import AutoTokenizer
 
-    from forecaster.model_prep import ensure_model
+    from forecaster.llm.model_prep import ensure_model
     from forecaster.settings import load_settings
 
     return AutoTokenizer.from_pretrained(ensure_model(load_settings().models["smollm2-135m"]))

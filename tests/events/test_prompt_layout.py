@@ -48,7 +48,7 @@ class TokenizerOnly:
 def reader():
     from transformers import AutoTokenizer
 
-    from forecaster.model_prep import ensure_model
+    from forecaster.llm.model_prep import ensure_model
     from forecaster.settings import load_settings
 
     tokenizer = AutoTokenizer.from_pretrained(ensure_model(load_settings().models["smollm2-135m"]))

@@ -7,7 +7,7 @@ import pytest
 from forecaster.errors import InputError
 from forecaster.events.questions import Question, question_from_mapping
 from forecaster.events.store import ForecastStore
-from forecaster.sharding import (
+from forecaster.events.sharding import (
     merged_summaries, question_records, remaining, split_into_shards, stored_question_ids,
 )
 from tests.events.factories import question_result

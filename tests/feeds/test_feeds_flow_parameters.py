@@ -6,7 +6,7 @@ import inspect
 
 import pytest
 
-from forecaster.deployments import load_prefect_file
+from forecaster.orchestration.deployments import load_prefect_file
 from forecaster.errors import InputError
 from forecaster.feeds.clients import check_feed_parameters
 from forecaster.settings import PROJECT_ROOT

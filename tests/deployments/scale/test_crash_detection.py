@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 
 from forecaster.cli.deploy import PREFECT_FILE
-from forecaster.deployments import (
+from forecaster.orchestration.deployments import (
     CRASH_AFTER_S, CRASH_AUTOMATION, HEARTBEAT_S, crash_automation, load_prefect_file, with_heartbeats,
 )
 from forecaster.errors import ConfigError, InputError
