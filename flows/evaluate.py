@@ -8,14 +8,14 @@ from prefect import flow, get_run_logger
 
 from flows.events import forecast_events
 from forecaster.errors import InputError
-from forecaster.scoring.evaluation_rows import ResolvedSet
+from forecaster.learning.evaluation_rows import ResolvedSet
 from forecaster.events.agents import select_agents
 from forecaster.events.ensemble import plain_method
 from forecaster.events.rendering import run_status
 from forecaster.flow_parameters import check_evaluate_parameters
 from forecaster.scoring.resolutions import Resolution
 from forecaster.runtime import bootstrap
-from forecaster.scoring.learned import WEIGHTED_NAME
+from forecaster.learning.learned_rows import WEIGHTED_NAME
 from forecaster.scoring.scores import BASE_RATE_NAME, CONSTANT_NAME, MARKET_NAME, ScoringOptions
 from forecaster.settings import Settings
 from tasks.evaluate import (

@@ -9,8 +9,8 @@ from prefect import flow, get_run_logger
 from forecaster.errors import InputError
 from forecaster.names import id_problem
 from forecaster.runtime import bootstrap
-from forecaster.scoring.round_scores import left_out_lines, score_lines
-from forecaster.scoring.round_table import round_evaluation_id
+from forecaster.learning.round_scores import left_out_lines, score_lines
+from forecaster.learning.round_table import round_evaluation_id
 from forecaster.scoring.scores import ScoringOptions
 from tasks.evaluate import store_scores_task
 from tasks.rounds import (

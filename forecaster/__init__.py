@@ -4,7 +4,8 @@ The names most users need; everything else lives in its area's package (events, 
 timeseries, llm).
 """
 
-from forecaster.events.questions import Question, load_questions
+from forecaster.events.questions import Question
+from forecaster.question_files import load_questions
 from forecaster.settings import Settings, load_settings
 
 __all__ = ["Question", "Settings", "forecast_events", "load_questions", "load_settings"]

@@ -8,7 +8,7 @@ from typing import Callable
 from forecaster.errors import ConfigError
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.events.prompts import STYLES
-from forecaster.learning.rows import CROWD
+from forecaster.names import CROWD
 from forecaster.settings import Settings
 
 LOADER_CONCURRENCY = range(1, 257)

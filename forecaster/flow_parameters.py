@@ -13,7 +13,8 @@ from typing import Any, Sequence
 
 from forecaster.errors import InputError
 from forecaster.events.ensemble import ALL_METHODS
-from forecaster.events.questions import DEFAULT_LIMITS, Question, load_all_questions, load_questions
+from forecaster.events.questions import DEFAULT_LIMITS, Question
+from forecaster.question_files import load_all_questions, load_questions
 from forecaster.names import id_problem
 from forecaster.settings import QuestionSettings
 
@@ -73,7 +74,7 @@ def check_evaluate_parameters(
     n_resamples: int = 2000,
 ) -> list[Question]:
     """The file's questions, once every parameter of `evaluate` is found valid (its outcomes too)."""
-    from forecaster.scoring.evaluation_rows import file_has_outcomes
+    from forecaster.learning.evaluation_rows import file_has_outcomes
     from forecaster.scoring.resolutions import read_resolutions_file
 
     if not isinstance(questions_file, (str, Path)) or not str(questions_file):

@@ -18,8 +18,11 @@ from typing import TextIO
 
 from pydantic import BaseModel, SecretStr
 
-from forecaster.runtime import SERVER_LOGGING_CONFIG
 from forecaster.settings import Settings
+
+# Where a vLLM logging config file for vLLM's own servers is kept (see
+# `llm.environment.keep_vllm_logging_ours`): under vLLM's name, an engine in this process would apply it.
+SERVER_LOGGING_CONFIG = "FORECASTER_VLLM_SERVER_LOGGING_CONFIG"
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _HANDLER_NAME = "forecaster-file"
@@ -48,7 +51,7 @@ def configure_logging(settings: Settings) -> None:
     """Attach the rotating file handler (and a console handler unless one exists); idempotent."""
     root = logging.getLogger()
     root.setLevel(settings.log_level)
-    # vLLM never configures its own logging here (forecaster.runtime.keep_vllm_logging_ours): its records reach
+    # vLLM never configures its own logging here (forecaster.llm.environment.keep_vllm_logging_ours): its records reach
     # these handlers like any library's, also where an earlier config had cut its logger off.
     logging.getLogger("vllm").propagate = True
     log_file = settings.log_file.resolve()

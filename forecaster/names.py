@@ -56,3 +56,8 @@ def _unique(original: str, cleaned: str) -> str:
         return cleaned
     digest = hashlib.blake2b(original.encode(), digest_size=5).hexdigest()
     return f"{cleaned[: MAX_LENGTH - 30]}-{digest}" if cleaned else digest
+
+
+# The crowd's member name (a market price or community forecast stored beside the agents): events store it,
+# feeds leave it out of submissions, learning weighs it.
+CROWD = "crowd"

@@ -18,7 +18,7 @@ from pydantic_settings import (
 
 from chronos2_vllm.protocol import DEFAULT_BATCH_SIZE, MAX_PREDICTION_LENGTH
 from forecaster.errors import ConfigError
-from forecaster.feeds.settings import FeedsSettings
+from forecaster.settings_feeds import FeedsSettings
 from forecaster.input_files import read_input_text
 from forecaster.settings_members import AgentSpec, EnsembleSettings  # noqa: F401 (part of the settings)
 

@@ -10,7 +10,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from forecaster.scoring.markdown import scores_markdown
-from forecaster.scoring.evaluation_rows import (
+from forecaster.learning.evaluation_rows import (
     ResolvedSet,
     StoredForecast,
     evaluation_rows,

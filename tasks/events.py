@@ -18,7 +18,8 @@ from forecaster.events.ensemble import EnsembleForecast
 from forecaster.learning.combiner import Combiner
 from forecaster.learning.learned_file import load_for_agents
 from forecaster.events.plots import plot_question
-from forecaster.events.questions import DEFAULT_LIMITS, Question, load_all_questions
+from forecaster.events.questions import DEFAULT_LIMITS, Question
+from forecaster.question_files import load_all_questions
 from forecaster.events.rendering import forecasts_markdown, stored_summary
 from forecaster.settings import QuestionSettings, Settings
 from forecaster.events.resume import RunPlan, plan_run, reconcile

@@ -12,8 +12,8 @@ from forecaster.events.store import ForecastStore
 from forecaster.feeds.forecastbench import ResolutionSet, read_resolution_set
 from forecaster.feeds.forecastbench_runs import RunRound, read_run_round
 from forecaster.names import artifact_key
-from forecaster.scoring.round_scores import RoundScore, score_round
-from forecaster.scoring.round_table import round_markdown, round_table
+from forecaster.learning.round_scores import RoundScore, score_round
+from forecaster.learning.round_table import round_markdown, round_table
 from forecaster.scoring.scores import ScoreRow, ScoringOptions
 from forecaster.settings import Settings
 

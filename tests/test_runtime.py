@@ -7,7 +7,8 @@ import os
 import pytest
 
 from forecaster.llm.server_command import server_env
-from forecaster.runtime import SERVER_LOGGING_CONFIG, prepare_environment
+from forecaster.logging_setup import SERVER_LOGGING_CONFIG
+from forecaster.runtime import prepare_environment
 from forecaster.settings import load_settings
 
 NAMES = ("VLLM_CONFIGURE_LOGGING", "VLLM_LOGGING_CONFIG_PATH", SERVER_LOGGING_CONFIG)

@@ -24,8 +24,8 @@ def evaluate(
     """Forecast every resolved question as of its forecast_date, then print, store and plot the scores."""
     from forecaster.config_checks import check_settings
     from forecaster.errors import InputError
-    from forecaster.scoring.evaluation_rows import file_has_outcomes
-    from forecaster.events.questions import load_questions
+    from forecaster.learning.evaluation_rows import file_has_outcomes
+    from forecaster.question_files import load_questions
     from forecaster.scoring.resolutions import read_resolutions_file
     from forecaster.events.agents import select_agents
     from forecaster.learning.learned_file import read_combiner

@@ -16,7 +16,7 @@ def run_sharded(questions_file: Path | None, shards: int, agents: list[str] | No
     """Run the sharded parent flow here; its shards run on the `gpu` pool's workers of PREFECT_API_URL."""
     from prefect.settings import PREFECT_API_URL
 
-    from forecaster.events.questions import load_questions
+    from forecaster.question_files import load_questions
     from forecaster.events.sharding import split_into_shards
 
     settings = common.settings()

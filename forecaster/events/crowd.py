@@ -9,15 +9,31 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Sequence
+from typing import Mapping, Protocol, Sequence
 
 from forecaster.events.agents import AgentForecast
 from forecaster.llm.distribution import Distribution
 from forecaster.events.ensemble import LEARNED, EnsembleForecast, ensemble_forecast
 from forecaster.events.questions import Question
-from forecaster.learning.combiner import Combiner
-from forecaster.learning.rows import CROWD
+from forecaster.names import CROWD
 from forecaster.settings import EnsembleSettings
+
+
+class LearnedResult(Protocol):
+    """A learned probability, or None with the note saying why the plain method is used instead."""
+
+    @property
+    def probability(self) -> float | None: ...
+
+    @property
+    def note(self) -> str | None: ...
+
+
+class LearnedPool(Protocol):
+    """The learned combination of one question's members; the flow passes down the learned file's."""
+
+    def combine(self, source: str, horizon_days: int | None, crowd: float | None,
+                agents: Mapping[str, float]) -> LearnedResult: ...
 
 
 def crowd_forecast(question: Question, weight: float) -> AgentForecast | None:
@@ -34,7 +50,7 @@ def crowd_forecast(question: Question, weight: float) -> AgentForecast | None:
 
 
 def pooled(question: Question, day: dt.date, forecasts: Sequence[AgentForecast], settings: EnsembleSettings,
-           method: str, combiner: Combiner | None = None) -> EnsembleForecast | None:
+           method: str, combiner: LearnedPool | None = None) -> EnsembleForecast | None:
     """The question's ensemble: None without an agent forecast (the crowd alone is not our forecast)."""
     if not any(f.agent != CROWD for f in forecasts):
         return None

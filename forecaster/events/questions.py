@@ -1,4 +1,5 @@
-"""Event questions and the files they come from (YAML, JSONL, or a ForecastBench question set as published).
+"""Event questions: the record, and the YAML and JSONL files written for us (`forecaster.question_files` reads any
+questions file, a ForecastBench set included).
 
 Every record is checked at the door, the first broken rule stopping the load with file, line (or parameter) and
 field named: types, `market_probability` in [0, 1], `outcome` yes/no/1/0, a resolution not before the forecast
@@ -12,12 +13,12 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 import yaml
 
 from forecaster.errors import InputError
-from forecaster.input_files import MAX_INPUT_BYTES, check_input_file, input_lines, read_input_text
+from forecaster.input_files import input_lines
 from forecaster.names import id_problem
 from forecaster.scoring.resolutions import parse_date, parse_outcome, parse_probability, shown
 from forecaster.settings import QuestionSettings
@@ -94,54 +95,8 @@ def question_from_mapping(data: Any, where: str, limits: QuestionSettings = DEFA
     return question
 
 
-def load_questions(path: str | Path, max_bytes: int = MAX_INPUT_BYTES,
-                   limits: QuestionSettings = DEFAULT_LIMITS) -> list[Question]:
-    """Read every question of a .yaml/.yml, .jsonl or ForecastBench set file (at most `max_bytes`), or raise on the
-    first bad one."""
-    return [q for _, q in _file_questions(Path(path), max_bytes, limits)]
-
-
-def load_all_questions(questions_file: str | Path | None, inline: Sequence[Any] | None,
-                       limits: QuestionSettings = DEFAULT_LIMITS) -> list[Question]:
-    """A run's questions: from a file and/or inline records (a string is a question's text), checked as one set.
-
-    Inline records are named `questions[i]`, as the flow parameter they come in.
-    """
-    located = _file_questions(Path(questions_file), MAX_INPUT_BYTES, limits) if questions_file else []
-    if inline is not None and not isinstance(inline, (list, tuple)):
-        raise InputError(f"questions: must be a list of questions (texts or records), got {type(inline).__name__}")
-    if inline is not None and len(inline) > limits.max_inline_questions:
-        raise InputError(f"questions: at most {limits.max_inline_questions} inline questions "
-                         f"(questions.max_inline_questions), got {len(inline)}; put more in a questions file")
-    for index, item in enumerate(inline or []):
-        where = f"questions[{index}]"
-        record = {"question": item} if isinstance(item, str) else item
-        located.append((where, question_from_mapping(record, where, limits)))
-    _reject_duplicate_ids(located)
-    return [q for _, q in located]
-
-
-def _file_questions(path: Path, max_bytes: int, limits: QuestionSettings) -> list[tuple[str, Question]]:
-    """(where, question) for every question of the file; `where` names its line or item."""
-    from forecaster.feeds.forecastbench_questions import is_question_set_file, question_set_questions
-
-    check_input_file(path, "questions file", max_bytes)
-    suffix = path.suffix.lower()
-    if is_question_set_file(path, max_bytes):
-        located = question_set_questions(path, limits)
-    elif suffix not in (".jsonl", ".yaml", ".yml"):
-        raise InputError(f"{path}: questions file must be .jsonl, .yaml or .yml, or a ForecastBench question set "
-                         "(.json with forecast_due_date, question_set, questions)")
-    else:
-        text = read_input_text(path, "questions file", max_bytes)
-        located = list(_from_jsonl(path, text, limits) if suffix == ".jsonl" else _from_yaml(path, text, limits))
-    if not located:
-        raise InputError(f"{path}: no questions found")
-    _reject_duplicate_ids(located)
-    return located
-
-
-def _from_jsonl(path: Path, text: str, limits: QuestionSettings) -> Iterable[tuple[str, Question]]:
+def jsonl_questions(path: Path, text: str, limits: QuestionSettings) -> Iterable[tuple[str, Question]]:
+    """(where, question) for each line of a JSONL questions file's text."""
     for number, line in enumerate(input_lines(text), start=1):
         if not line.strip():
             continue
@@ -154,7 +109,8 @@ def _from_jsonl(path: Path, text: str, limits: QuestionSettings) -> Iterable[tup
         yield f"{path}:{number}", question_from_mapping(data, f"{path}:{number}", limits)
 
 
-def _from_yaml(path: Path, text: str, limits: QuestionSettings) -> Iterable[tuple[str, Question]]:
+def yaml_questions(path: Path, text: str, limits: QuestionSettings) -> Iterable[tuple[str, Question]]:
+    """(where, question) for each item of a YAML questions file's text."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -254,11 +210,3 @@ def _check_date_order(question: Question, where: str) -> None:
     if question.forecast_date and question.resolution_date and question.resolution_date < question.forecast_date:
         raise InputError(f"{where}: field 'resolution_date' ({question.resolution_date}) is before field "
                          f"'forecast_date' ({question.forecast_date}): a question cannot resolve before it is asked")
-
-
-def _reject_duplicate_ids(located: list[tuple[str, Question]]) -> None:
-    first: dict[str, str] = {}
-    for where, q in located:
-        if q.id in first:
-            raise InputError(f"{where}: field 'id' must be unique; {q.id!r} appears twice (first at {first[q.id]})")
-        first[q.id] = where

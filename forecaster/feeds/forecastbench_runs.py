@@ -17,7 +17,7 @@ from forecaster.events.store import ForecastStore
 from forecaster.feeds.forecastbench import DATASET_SOURCES, MARKET_SOURCES
 from forecaster.feeds.forecastbench_questions import ID_PREFIX
 from forecaster.feeds.forecastbench_submission import Submission, SubmittedForecast
-from forecaster.learning.rows import CROWD
+from forecaster.names import CROWD
 
 MAX_REASONING_CHARS = 4_000
 

@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 import httpx
 
 from forecaster.errors import ForecasterError
-from forecaster.feeds.settings import PlatformSettings
+from forecaster.settings_feeds import PlatformSettings
 
 # How much of a refused request's answer an error quotes (a platform's validation message).
 ANSWER_EXCERPT = 300

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from forecaster.events.questions import Question
 from forecaster.feeds.http import JsonHttp, MalformedAnswer, field, json_list
 from forecaster.feeds.records import PlatformOutcome, Pull
-from forecaster.feeds.settings import ManifoldSettings
+from forecaster.settings_feeds import ManifoldSettings
 
 PLATFORM = "manifold"
 PAGE_SIZE = 1000  # the API's largest page

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from forecaster.events.questions import Question
 from forecaster.feeds.http import JsonHttp, MalformedAnswer, field, json_list
 from forecaster.feeds.records import Pull, PlatformOutcome
-from forecaster.feeds.settings import MetaculusSettings
+from forecaster.settings_feeds import MetaculusSettings
 from forecaster.scoring.resolutions import parse_date
 
 PLATFORM = "metaculus"

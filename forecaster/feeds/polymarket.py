@@ -17,7 +17,7 @@ from typing import Any, Callable
 from forecaster.events.questions import Question
 from forecaster.feeds.http import JsonHttp, MalformedAnswer, field, json_list
 from forecaster.feeds.records import PlatformOutcome, Pull
-from forecaster.feeds.settings import PolymarketSettings
+from forecaster.settings_feeds import PolymarketSettings
 from forecaster.scoring.resolutions import parse_date
 
 PLATFORM = "polymarket"

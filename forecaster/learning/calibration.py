@@ -13,7 +13,8 @@ from forecaster.learning.combiner import DEFAULT_CROWD_RIDGE, DEFAULT_RIDGE, Com
 from forecaster.learning.priors import DEFAULT_STRENGTH
 from forecaster.learning.report import pooled, rounds_report, source_and_band_report
 from forecaster.learning.rounds import Round
-from forecaster.learning.rows import CROWD, known_before
+from forecaster.learning.rows import known_before
+from forecaster.names import CROWD
 
 
 @dataclass(frozen=True)

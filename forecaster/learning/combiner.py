@@ -25,7 +25,8 @@ import numpy as np
 from scipy.optimize import minimize
 
 from forecaster.learning.priors import DEFAULT_STRENGTH, Priors, fit_priors
-from forecaster.learning.rows import CROWD, LearningRow, agent_names, known_before
+from forecaster.learning.rows import LearningRow, agent_names, known_before
+from forecaster.names import CROWD
 from forecaster.scoring.metrics import logit, sigmoid
 
 DEFAULT_RIDGE = 1.0

@@ -13,12 +13,13 @@ import numpy as np
 from forecaster.learning.backtest import AGENTS_MEAN, CONSTANT, NAIVE, PRIORS_REF, naive, priors_reference
 from forecaster.learning.combiner import Combiner
 from forecaster.learning.report import source_and_band_report
-from forecaster.learning.rows import CROWD, LearningRow
+from forecaster.learning.rows import LearningRow
+from forecaster.names import CROWD
 from forecaster.scoring.scores import ForecastRow
 
 if TYPE_CHECKING:
     from forecaster.learning.rounds import Key
-    from forecaster.scoring.round_scores import RoundScore
+    from forecaster.learning.round_scores import RoundScore
 
 NO_FILE = ("learned priors: no learned file (write one with `forecaster calibrate`, then pass --learned FILE or "
            "set [ensemble] learned_file)")

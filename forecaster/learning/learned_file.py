@@ -9,7 +9,7 @@ from typing import Any, Sequence
 from forecaster.errors import ConfigError
 from forecaster.learning.combiner import Combiner
 from forecaster.learning.priors import Priors
-from forecaster.learning.rows import CROWD
+from forecaster.names import CROWD
 
 FORMAT = "forecaster-learned-combiner"
 VERSION = 1

@@ -17,7 +17,8 @@ from forecaster.feeds.forecastbench import (
     read_question_set,
     read_resolution_set,
 )
-from forecaster.learning.rows import CROWD, LearningRow
+from forecaster.learning.rows import LearningRow
+from forecaster.names import CROWD
 
 # A forecast target: (ForecastBench id, resolution date), the date None on market questions.
 Key = tuple[str, dt.date | None]

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-CROWD = "crowd"
 # Horizon bands for reports: market questions have no horizon; dataset ones are asked 7 to 3650 days out.
 BANDS = ((7, "<=7d"), (30, "8-30d"), (90, "31-90d"), (180, "91-180d"), (10**9, ">180d"))
 MARKET_BAND = "market"

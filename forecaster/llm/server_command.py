@@ -9,7 +9,7 @@ from typing import Mapping
 from chronos2_vllm.serve import SERVER_MODULE  # vLLM's server module, named once for every server we start
 
 from forecaster.llm.engine_options import as_flags, engine_options
-from forecaster.runtime import aws_environment, engine_environment, vllm_server_logging
+from forecaster.llm.environment import aws_environment, engine_environment, vllm_server_logging
 from forecaster.settings import Settings
 
 def server_args(settings: Settings, model_key: str, host: str = "127.0.0.1", port: int = 8000) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 from forecaster.events.agents import AgentForecast
 from forecaster.events.ensemble import METHODS, EnsembleForecast
 from forecaster.errors import InputError
-from forecaster.scoring.evaluation_rows import (
+from forecaster.learning.evaluation_rows import (
     agent_and_ensemble_rows,
     evaluation_rows,
     file_has_outcomes,

@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from forecaster.cli import app
 from forecaster.errors import InputError
-from forecaster.events.questions import KNOWN_FIELDS, Question, load_questions, question_from_mapping
+from forecaster.events.questions import KNOWN_FIELDS, Question, question_from_mapping
+from forecaster.question_files import load_questions
 from forecaster.names import ID_RULE, file_stem, id_problem
 
 SWEEP = settings(max_examples=150, derandomize=True, deadline=None,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from forecaster.errors import InputError
-from forecaster.events.questions import load_all_questions, load_questions
+from forecaster.question_files import load_all_questions, load_questions
 from forecaster.names import MAX_ID_LENGTH, file_stem
 from forecaster.settings import QuestionSettings
 from tests.shared_data import forecastbench_questions

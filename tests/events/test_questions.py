@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from forecaster.errors import InputError
-from forecaster.events.questions import load_questions, question_id
+from forecaster.events.questions import question_id
+from forecaster.question_files import load_questions
 from tests.shared_data import DEV_FILE, dev_records
 
 

@@ -6,7 +6,7 @@ import json
 
 import yaml
 
-from forecaster.events.questions import load_questions
+from forecaster.question_files import load_questions
 
 
 def test_pull_metaculus_writes_a_questions_file_that_loads(metaculus, cli, tmp_path):

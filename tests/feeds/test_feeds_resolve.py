@@ -110,7 +110,7 @@ def test_a_database_from_before_voids_opens_and_keeps_its_resolutions(tmp_path):
 
 def test_scoring_leaves_a_void_question_out(metaculus, metaculus_db, cli):
     from forecaster.events.questions import Question
-    from forecaster.scoring.evaluation_rows import split_resolved
+    from forecaster.learning.evaluation_rows import split_resolved
 
     metaculus.resolve(101, "annulled")
     metaculus.resolve(102, "yes")

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from forecaster.errors import InputError
-from forecaster.events.questions import load_all_questions, load_questions
+from forecaster.question_files import load_all_questions, load_questions
 from forecaster.feeds.forecastbench import read_question_set
 from forecaster.flow_parameters import default_as_of
 from forecaster.names import id_problem

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 from forecaster.cli import app
 from forecaster.errors import InputError
 from forecaster.events.agents import ForecastFailure
-from forecaster.events.questions import Question, load_questions
+from forecaster.events.questions import Question
+from forecaster.question_files import load_questions
 from forecaster.events.store import ForecastStore, QuestionResult
 from forecaster.feeds.forecastbench_runs import read_run_round, round_submission
 from forecaster.feeds.forecastbench_submission import read_submission

@@ -7,14 +7,14 @@ import datetime as dt
 import pytest
 
 from forecaster.events.crowd import crowd_forecast, pooled
-from forecaster.events.questions import load_questions
+from forecaster.question_files import load_questions
 from forecaster.events.store import ForecastStore, QuestionResult
 from forecaster.feeds.forecastbench import read_resolution_set
 from forecaster.feeds.forecastbench_runs import read_run_round
 from forecaster.learning.evaluation_report import learning_report, rows_from_round
 from forecaster.learning.rounds import read_round, stored_run_members
 from forecaster.learning.combiner import fit_combiner
-from forecaster.scoring.round_scores import score_round
+from forecaster.learning.round_scores import score_round
 from forecaster.settings import EnsembleSettings
 from tests.events.factories import agent_forecast
 from tests.feeds.round_files import DUE, question_set_path, resolution_set_path, set_slice

@@ -49,7 +49,7 @@ def test_the_engine_and_the_server_get_every_option_that_is_set():
 
 def test_the_engines_cpu_environment_is_the_same_in_process_and_for_a_server():
     from forecaster.llm.server_command import server_env
-    from forecaster.runtime import engine_environment
+    from forecaster.llm.environment import engine_environment
 
     settings = load_settings(vllm={"cpu_threads_bind": "0-1", "cpu_kvcache_space_gb": 2})
     assert engine_environment(settings) == {"VLLM_CPU_OMP_THREADS_BIND": "0-1", "VLLM_CPU_KVCACHE_SPACE": "2"}

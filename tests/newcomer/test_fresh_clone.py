@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from forecaster.events.questions import load_questions
+from forecaster.question_files import load_questions
 from forecaster.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from forecaster.errors import InputError
-from forecaster.scoring.learned import learned_ensemble_rows
+from forecaster.learning.learned_rows import learned_ensemble_rows
 from forecaster.scoring.metrics import brier_score, logit, sigmoid
 from forecaster.scoring.scores import ForecastRow
 

@@ -15,7 +15,7 @@ from forecaster.errors import InputError
 from forecaster.events.questions import Question
 from forecaster.events.store import ForecastStore
 from forecaster.scoring.resolutions import Resolution
-from forecaster.scoring.learned import learned_ensemble_rows
+from forecaster.learning.learned_rows import learned_ensemble_rows
 from forecaster.scoring.scores import ForecastRow, Kind
 from forecaster.scoring.store import ScoringStore
 from forecaster.settings import EnsembleSettings

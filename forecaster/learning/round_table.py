@@ -14,7 +14,7 @@ from forecaster.scoring.bootstrap import bootstrap_mean_ci
 from forecaster.scoring.markdown import scores_markdown
 from forecaster.scoring.metrics import LOG_EPS, clip_probabilities
 from forecaster.scoring.reliability import DEFAULT_BINS, bin_index
-from forecaster.scoring.round_scores import GAP_FORECAST, RoundScore, ScoredRow, score_lines
+from forecaster.learning.round_scores import GAP_FORECAST, RoundScore, ScoredRow, score_lines
 from forecaster.scoring.scores import CONSTANT_NAME, Kind, ScoreRow, ScoringOptions
 
 NAIVE_NAME = "naive"

@@ -11,8 +11,8 @@ import pytest
 from forecaster.errors import InputError
 from forecaster.feeds.forecastbench import ResolutionSet, RoundResolution
 from forecaster.feeds.forecastbench_runs import RoundForecast, RunRound
-from forecaster.scoring.round_scores import score_lines, score_round
-from forecaster.scoring.round_table import round_evaluation_id, round_table
+from forecaster.learning.round_scores import score_lines, score_round
+from forecaster.learning.round_table import round_evaluation_id, round_table
 from forecaster.scoring.scores import ScoringOptions
 from forecaster.scoring.store import ScoringStore
 

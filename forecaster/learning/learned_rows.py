@@ -16,7 +16,7 @@ from typing import Literal, Sequence
 import numpy as np
 
 from forecaster.errors import InputError
-from forecaster.learning.rows import CROWD
+from forecaster.names import CROWD
 from forecaster.scoring.evaluation import (
     DEFAULT_MIN_TRAIN,
     kfold_splits,
