@@ -7,6 +7,7 @@ its last test, so later tests get the memory back for their engines.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -150,4 +151,4 @@ def worker(deployed, client_env, vllm_server, worker_data, tmp_path_factory) -> 
             pytest.fail(f"worker exited with {proc.returncode}\n{tail(log)}")
         yield proc
     finally:
-        stop(proc)
+        stop(proc, signal.SIGKILL)  # its group, flow runs included: a worker asked to stop waits out its runs

@@ -4,6 +4,7 @@ its engine in-process and ends: vLLM's logging set-up once deadlocked there with
 from __future__ import annotations
 
 import re
+import signal
 
 import pytest
 
@@ -14,7 +15,7 @@ from tests.processes import start, stop, tail
 
 pytestmark = pytest.mark.slow
 
-RUNS = 3
+RUNS = 2  # the deadlock hung every run it was seen in; the log check below catches it without one
 QUEUE = "plain"  # the package's `forecaster worker` serves the pool's default queue: these runs are this worker's
 
 
@@ -29,7 +30,7 @@ def plain_worker(deployed, client_env, tmp_path):
     try:
         yield proc
     finally:
-        stop(proc)
+        stop(proc, signal.SIGKILL)  # its group: a worker asked to stop waits out its runs
 
 
 def test_forecast_flow_runs_on_a_plain_prefect_worker_end_every_time(plain_worker, prefect_client, tmp_path):

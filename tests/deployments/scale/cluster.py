@@ -63,8 +63,9 @@ def kill_worker(worker: subprocess.Popen) -> None:
 
 
 def stop_workers(*procs: subprocess.Popen) -> None:
+    """`kill -9` of each worker's process group: a worker asked to stop waits out its runs (20 s of grace a test)."""
     for proc in procs:
-        stop(proc)
+        stop(proc, signal.SIGKILL)
 
 
 def memory_available_gb() -> float:

@@ -1,5 +1,6 @@
 """Sharded runs end to end: a real Prefect server on real PostgreSQL, real process workers each starting its own
-engine, `forecaster forecast --questions FILE --shards 3`; then the same with a worker killed (`kill -9`)."""
+engine, `forecaster forecast --questions FILE --shards 3`, one worker killed (`kill -9`) mid-shard: the shard is run
+again, the others are not, every question is stored once and the set merged into one artifact."""
 
 from __future__ import annotations
 
@@ -134,27 +135,7 @@ def test_a_shard_reaches_a_kubernetes_pools_deployment_with_its_job_variables(pg
     pg_client.delete_flow_run(run.id)  # no Kubernetes worker here to take it
 
 
-def test_twelve_questions_in_three_shards_on_two_workers_are_each_stored_once_with_one_merged_artifact(
-        pg_server, pg_env, pg_client, two_workers, tmp_path):
-    data, workers = two_workers
-    log = tmp_path / "cli.log"
-    since = time.time()
-    proc = sharded_command(pg_env, data, questions_file(tmp_path, "set"), log)
-    code = wait_exit(proc, log, 1500, *workers)
-    wall = time.time() - since
-    assert code == 0, tail(log, 60)
-    parent, shards = set_runs(pg_client, since)
-    assert len(shards) == 3 and all(s.state.is_completed() for s in shards)
-    counts = stored_per_question(data / "forecaster.db", [str(s.id) for s in shards])
-    assert counts == {f"set-{i:02d}": 1 for i in range(QUESTIONS)}
-    (artifact,) = merged_artifact(pg_client, parent.id)
-    assert artifact.key == "event-forecasts-merged"
-    assert sum(1 for line in artifact.data.splitlines() if "Will event set" in line) == QUESTIONS
-    assert "database is locked" not in pg_server.log_text()
-    print(f"\nFIGURE sharded set: {QUESTIONS} questions, 3 shards, 2 workers: {wall:.0f} s wall")
-
-
-def test_a_worker_killed_mid_shard_costs_that_shard_only_and_no_question_is_stored_twice(
+def test_twelve_questions_in_three_shards_on_two_workers_one_killed_mid_shard_are_each_stored_once_and_merged(
         pg_server, pg_env, pg_client, two_workers, tmp_path):
     data, workers = two_workers
     log = tmp_path / "cli.log"
@@ -170,7 +151,10 @@ def test_a_worker_killed_mid_shard_costs_that_shard_only_and_no_question_is_stor
     assert len(rerun.parameters["questions"]) == 4 - stored_before
     counts = stored_per_question(data / "forecaster.db", [str(s.id) for s in shards])
     assert counts == {f"kill-{i:02d}": 1 for i in range(QUESTIONS)}
-    assert len(merged_artifact(pg_client, parent.id)) == 1
+    (artifact,) = merged_artifact(pg_client, parent.id)
+    assert artifact.key == "event-forecasts-merged"
+    assert sum(1 for line in artifact.data.splitlines() if "Will event kill" in line) == QUESTIONS
+    assert "database is locked" not in pg_server.log_text()
     print(f"\nFIGURE crash-to-rerun: {rerun.created.timestamp() - killed_at:.0f} s from kill -9 to the shard's "
           f"rerun ({stored_before} of 4 questions stored before the kill)")
 
