@@ -8,9 +8,11 @@ venv:
 demo: venv
 	.venv/bin/forecaster demo
 
-# The whole test suite, slow end-to-end tests included.
+# The whole test suite, slow end-to-end tests included: three pytest workers, each area's tests on one of them
+# (most of an end-to-end test is waiting on servers, workers and heartbeats; the waits overlap).
+TEST_WORKERS ?= 3
 test: venv
-	.venv/bin/python -m pytest $(PYTEST_ARGS)
+	.venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The fast tests only (no engine, no server): a minute or two, for before every change.
 check: venv

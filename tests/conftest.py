@@ -36,10 +36,23 @@ TEST_ENV = {
 }
 
 
+def parallel_group(path: Path) -> str:
+    """The group of a test file under `pytest -n` (`--dist loadgroup`): the tests of an area run on one worker, so
+    the servers its package fixtures start are started once; the `/pooling` server's users share one group."""
+    parts = path.relative_to(PROJECT_ROOT).parts
+    if parts[0] == "plugins" or parts[:2] == ("tests", "timeseries"):
+        return "pooling"
+    if parts[:3] == ("tests", "deployments", "scale"):
+        return "deployments-scale"
+    return parts[1] if len(parts) > 2 else "root"
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """Refuse to run when a test that starts a server or an engine is not marked slow."""
+    """Refuse to run when a test that starts a server or an engine is not marked slow; group the tests by area
+    for parallel runs."""
     unmarked = []
     for item in items:
+        item.add_marker(pytest.mark.xdist_group(parallel_group(Path(str(item.path)))))
         started = sorted(set(getattr(item, "fixturenames", ())) & STARTS_A_SERVER_OR_ENGINE.keys())
         if started and item.get_closest_marker("slow") is None:
             what = ", ".join(f"{name} ({STARTS_A_SERVER_OR_ENGINE[name]})" for name in started)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import logging
 import shutil
@@ -22,7 +23,13 @@ def ensure_model(spec: ModelSpec) -> str:
     target = Path(spec.path)
     if (target / "config.json").is_file():
         return str(target)
-    convert_in_child(packaged_file(spec.gguf_source), target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Several processes may start on a fresh checkout at once (workers, a parallel test run): one converts, the
+    # others wait for it and find the folder done.
+    with open(target.with_name(target.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "config.json").is_file():
+            convert_in_child(packaged_file(spec.gguf_source), target)
     return str(target)
 
 
