@@ -1,7 +1,7 @@
 """Read a full 0..100 distribution from token log-probabilities, never from sampled text.
 
-P(n) = P(tokens of "n" then the end marker | prompt): the end marker keeps "1" from absorbing
-"10".."19" and "100". The answers form a trie; one request fills the KV cache with the prompt, then
+P(n) = P(tokens of "n", then the end marker where they begin another answer's | prompt): the end marker
+keeps "1" from absorbing "10".."19" and "100" (`candidates.py`). The answers form a trie; one request fills the KV cache with the prompt, then
 one batch of one-token requests (one per trie node, each asking only for its children's ids) reads
 every branch on top of the cached prompt, so the whole distribution costs little more than one prefill.
 """

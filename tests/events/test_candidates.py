@@ -31,18 +31,16 @@ def digit_tokenizer():
     return AutoTokenizer.from_pretrained(ensure_model(load_settings().models["smollm2-135m"]))
 
 
-def test_whole_numbers_are_one_token_then_the_end_marker(whole_number_tokenizer):
+def test_whole_numbers_are_one_token_without_an_end_marker(whole_number_tokenizer):
     seqs = candidate_sequences(whole_number_tokenizer, PROMPT, "%")
-    percent = whole_number_tokenizer.convert_tokens_to_ids("%")
-    assert all(len(seq) == 2 and seq[1] == percent for seq in seqs.values())
+    assert all(len(seq) == 1 for seq in seqs.values())
     assert len({seq[0] for seq in seqs.values()}) == 101
 
 
-def test_whole_number_trie_needs_the_root_and_one_node_per_number(whole_number_tokenizer):
+def test_whole_number_trie_is_read_in_one_query(whole_number_tokenizer):
     trie = CandidateTrie(candidate_sequences(whole_number_tokenizer, PROMPT, "%"))
-    nodes = trie.internal_nodes(range(101))
-    assert nodes[0] == () and len(trie.children[()]) == 101
-    assert len(nodes) == 1 + 101
+    assert trie.internal_nodes(range(101)) == [()]
+    assert len(trie.children[()]) == 101
 
 
 def test_digit_trie_shares_prefixes(digit_tokenizer):
@@ -50,10 +48,18 @@ def test_digit_trie_shares_prefixes(digit_tokenizer):
     trie = CandidateTrie(seqs)
     one, ten = seqs[1], seqs[10]
     assert ten[: len(one) - 1] == one[:-1]  # "10%" continues the "1" node instead of ending it
-    # root, "0".."9", "10".."99", "100": each a node whose children (digits and %) are read in one query
-    assert len(trie.internal_nodes(range(101))) == 1 + 10 + 90 + 1
+    # root, "1".."9" and "10": the answers other answers continue; "0", "11".."99" and "100" are leaves
+    assert len(trie.internal_nodes(range(101))) == 1 + 9 + 1
+
+
+def test_only_answers_that_begin_another_carry_the_end_marker(digit_tokenizer):
+    seqs = candidate_sequences(digit_tokenizer, PROMPT, "%")
+    percent = digit_tokenizer.convert_tokens_to_ids("%")
+    ended = {n for n, seq in seqs.items() if seq[-1] == percent}
+    assert ended == set(range(1, 11))
 
 
 def test_only_the_nodes_of_missing_candidates_are_queried(digit_tokenizer):
     trie = CandidateTrie(candidate_sequences(digit_tokenizer, PROMPT, "%"))
-    assert trie.internal_nodes([42]) == [(), trie.sequences[42][:1], trie.sequences[42][:2]]
+    assert trie.internal_nodes([42]) == [(), trie.sequences[42][:1]]
+    assert trie.internal_nodes([0]) == [()]
