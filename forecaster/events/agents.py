@@ -10,6 +10,8 @@ from forecaster.errors import ConfigError
 from forecaster.events.fitting import FittedPrompt, fit_prompt
 from forecaster.events.prompts import ContextPassage, check_style, forecast_prompt, reasoning_prompt
 from forecaster.events.questions import Question
+from forecaster.events.typed.fields import BINARY
+from forecaster.events.typed.values import TypedValues
 from forecaster.llm.pool import ModelPool
 from forecaster.llm.readout import DistributionReader, Readout, ReadError, ReadFailure
 from forecaster.llm.scorer import TokenScorer
@@ -37,6 +39,8 @@ class AgentForecast:
     passage_ids: tuple[str, ...] = field(default_factory=tuple)
     # What was left out so the prompt fits the model's context (passages, then background).
     context_cut: tuple[str, ...] = field(default_factory=tuple)
+    # A question that is not yes/no: the option vector or CDF (then `probability` and `distribution` summarise it).
+    typed: TypedValues | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,21 @@ class Agent:
                       passages: Sequence[Sequence[ContextPassage]], reasonings: Sequence[str | None],
                       ) -> list[AgentForecast | ForecastFailure]:
         """The agent's distribution for each question, read in one batch; a question that cannot be scored
-        gives a `ForecastFailure` and the others are still forecast."""
+        gives a `ForecastFailure` and the others are still forecast. Questions that are not yes/no are read by
+        `forecaster.events.typed.reading`."""
+        from forecaster.events.typed.reading import read_typed
+
+        typed = [q.type != BINARY for q in questions]
+        columns = (questions, days, passages, reasonings)
+        plain = iter(self._forecast_binary(*([x for x, t in zip(c, typed) if not t] for c in columns)))
+        other = iter(read_typed(self, *([x for x, t in zip(c, typed) if t] for c in columns)) if any(typed) else [])
+        return [next(other) if t else next(plain) for t in typed]
+
+    def _forecast_binary(self, questions: Sequence[Question], days: Sequence[dt.date],
+                         passages: Sequence[Sequence[ContextPassage]], reasonings: Sequence[str | None],
+                         ) -> list[AgentForecast | ForecastFailure]:
+        if not questions:
+            return []
         fitted = [self._fit(q, day, ps, why) for q, day, ps, why in zip(questions, days, passages, reasonings)]
         readouts = iter(self.reader.read_many([f.parts for f in fitted if f.parts is not None]))
         results: list[AgentForecast | ForecastFailure] = []

@@ -15,6 +15,8 @@ from forecaster.events.agents import AgentForecast
 from forecaster.llm.distribution import Distribution
 from forecaster.events.ensemble import LEARNED, EnsembleForecast, ensemble_forecast
 from forecaster.events.questions import Question
+from forecaster.events.typed.fields import BINARY
+from forecaster.events.typed.pooling import typed_ensemble
 from forecaster.names import CROWD
 from forecaster.settings import EnsembleSettings
 
@@ -54,6 +56,8 @@ def pooled(question: Question, day: dt.date, forecasts: Sequence[AgentForecast],
     """The question's ensemble: None without an agent forecast (the crowd alone is not our forecast)."""
     if not any(f.agent != CROWD for f in forecasts):
         return None
+    if question.type != BINARY:
+        return typed_ensemble(question, forecasts, settings, method)
     if method != LEARNED:
         return ensemble_forecast(question.id, forecasts, settings, method)
     if combiner is None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
+from forecaster.events.typed.values import TypedValues
 from forecaster.settings import EnsembleSettings
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ class EnsembleForecast:
     agents: tuple[str, ...]
     # Why the configured method did not apply (the learned file does not know the source): logged once a run.
     note: str | None = None
+    # A question that is not yes/no: the pooled option vector or CDF.
+    typed: TypedValues | None = None
 
 
 def ensemble_forecast(question_id: str, forecasts: Sequence["AgentForecast"], settings: EnsembleSettings,

@@ -116,7 +116,7 @@ def forecast_prompt(tokenizer: Any, question: Question, style: str, today: dt.da
     check_style(style)
     user = (shared_block(question, today, passages, reasoning, crowd) + SHARED_END + asked_block(question, style)
             + PAD_SLOT + "\n\nWhat is the probability, in percent, that the question resolves YES?")
-    return _split(_render(tokenizer, SYSTEM, user) + ANSWER_PREFIX)
+    return split_parts(render_chat(tokenizer, SYSTEM, user) + ANSWER_PREFIX)
 
 
 def reasoning_prompt(tokenizer: Any, question: Question, today: dt.date,
@@ -124,17 +124,17 @@ def reasoning_prompt(tokenizer: Any, question: Question, today: dt.date,
     """The logic model's prompt: reason about the question before anyone gives a number."""
     system = "You are an analyst. Reason step by step about the question; do not state a final probability."
     user = question_block(question, today) + context_block(passages) + "\n\nReasoning:"
-    return _render(tokenizer, system, user)
+    return render_chat(tokenizer, system, user)
 
 
-def _render(tokenizer: Any, system: str, user: str) -> str:
+def render_chat(tokenizer: Any, system: str, user: str) -> str:
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
     if getattr(tokenizer, "chat_template", None):
         return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
     return f"{system}\n\n{user}\n\n"
 
 
-def _split(text: str) -> PromptParts:
+def split_parts(text: str) -> PromptParts:
     shared, _, rest = text.partition(SHARED_END)
     head, _, tail = rest.partition(PAD_SLOT)
     return PromptParts(head=head, tail=tail, shared=shared)

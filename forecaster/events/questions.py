@@ -18,6 +18,7 @@ from typing import Any, Iterable
 import yaml
 
 from forecaster.errors import InputError
+from forecaster.events.typed.fields import BINARY, TYPED_FIELDS, typed_fields
 from forecaster.input_files import input_lines
 from forecaster.names import id_problem
 from forecaster.scoring.resolutions import parse_date, parse_outcome, parse_probability, shown
@@ -25,14 +26,14 @@ from forecaster.settings import QuestionSettings
 
 KNOWN_FIELDS = {
     "id", "question", "text", "background", "resolution_criteria", "resolution_date", "forecast_date",
-    "source", "market_probability", "outcome", "url", "external_id", "post_id", "question_set",
+    "source", "market_probability", "outcome", "url", "external_id", "post_id", "question_set", *TYPED_FIELDS,
 }
 DEFAULT_LIMITS = QuestionSettings()
 
 
 @dataclass(frozen=True)
 class Question:
-    """A binary question about the future, as the agents read it."""
+    """A question about the future, as the agents read it: yes/no unless `type` says otherwise."""
 
     id: str
     text: str
@@ -50,12 +51,32 @@ class Question:
     external_id: str = ""
     post_id: str = ""
     question_set: str = ""
+    # Not yes/no (`forecaster.events.typed.fields`): the options of a multiple-choice question; the range of a
+    # numeric, discrete or date one (a date's in Unix seconds), its open ends, log scale's zero, unit, CDF bins.
+    type: str = BINARY
+    options: tuple[str, ...] = ()
+    range_min: float | None = None
+    range_max: float | None = None
+    open_lower_bound: bool = False
+    open_upper_bound: bool = False
+    zero_point: float | None = None
+    unit: str = ""
+    outcome_count: int | None = None
 
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)
         for key in ("resolution_date", "forecast_date"):
             record[key] = record[key].isoformat() if record[key] else None
+        record["options"] = list(self.options)
         return record
+
+    def door_record(self) -> dict[str, Any]:
+        """The fields as the questions door reads them (`question`, not `text`), unset ones left out."""
+        record = self.to_record()
+        record["question"] = record.pop("text")
+        # `is False`, not `in`: a zero point of 0 is a value, and 0 == False.
+        return {k: v for k, v in record.items()
+                if not (v is None or v is False or v in ("", [])) and not (k == "type" and v == BINARY)}
 
 
 def question_id(text: str) -> str:
@@ -88,6 +109,7 @@ def question_from_mapping(data: Any, where: str, limits: QuestionSettings = DEFA
         external_id=_text_field(data, "external_id", where),
         post_id=_text_field(data, "post_id", where),
         question_set=_text_field(data, "question_set", where),
+        **typed_fields(data, where, _id_field(data, where) or text.strip()[:60]),
     )
     _check_outcome_fields(data, where)
     _check_date_order(question, where)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from forecaster.events.store import ForecastStore, QuestionResult
+from forecaster.events.typed.shown import typed_line
+from forecaster.events.typed_store import ENSEMBLE, question_from_row, typed_history
 
 
 def summary(result: QuestionResult, run_id: str) -> dict[str, Any]:
@@ -20,6 +22,8 @@ def summary(result: QuestionResult, run_id: str) -> dict[str, Any]:
         "low_mass": [f.agent for f in result.agent_forecasts if f.low_mass],
         "context": [p["title"] for p in result.passages],
         "retrieval_failures": [f"{f['source']}: {f['reason']}" for f in result.retrieval_failures],
+        "typed": (typed_line(result.question, result.ensemble.typed.kind, result.ensemble.typed.values)
+                  if result.ensemble and result.ensemble.typed else None),
     }
 
 
@@ -45,7 +49,15 @@ def stored_summary(store: ForecastStore, run_id: str, question_id: str) -> dict[
         "low_mass": [a["agent"] for a in agents if a["low_mass"]],
         "context": [p["title"] for p in context["passages"]],
         "retrieval_failures": [f"{f['source']}: {f['reason']}" for f in context["failures"]],
+        "typed": _stored_typed(store, run_id, question_id),
     }
+
+
+def _stored_typed(store: ForecastStore, run_id: str, question_id: str) -> str | None:
+    row = next((r for r in typed_history(store.db, question_id) if r["run_id"] == run_id and r["member"] == ENSEMBLE),
+               None)
+    question = store.question(question_id)
+    return typed_line(question_from_row(question), row["kind"], row["values"]) if row and question else None
 
 
 def passage_records(passages: Sequence[Any]) -> tuple[dict[str, Any], ...]:
@@ -68,6 +80,8 @@ def forecasts_markdown(summaries: Sequence[dict[str, Any]]) -> str:
         cells += [f"{s['agents'][a]:.3f}" if a in s["agents"] else "" for a in agents]
         cells.append(", ".join(s["low_mass"]) or "-")
         cells.append(_escape("; ".join(s["context"]) or "; ".join(s["retrieval_failures"]) or "-"))
+        if s.get("typed"):
+            cells[1] += _escape(f" ({s['typed']})")
         if s["failures"]:
             cells[-1] += _escape(" | failed: " + "; ".join(s["failures"]))
         lines.append("| " + " | ".join(cells) + " |")
@@ -83,6 +97,7 @@ def forecasts_text(summaries: Sequence[dict[str, Any]], width: int = 56) -> str:
         text = s["question"] if len(s["question"]) <= width else s["question"][: width - 1] + "…"
         cells = " ".join(f"{s['agents'][a]:>15.3f}" if a in s["agents"] else f"{'':>15}" for a in agents)
         rows.append(f"{s['question_id'][:22]:<22} {text:<{width}} {_probability(s['ensemble']):>8} {cells}")
+        rows += [f"{'':<22} {s['typed']}"] if s.get("typed") else []
         rows += [f"{'':<22} failed: {failure}" for failure in s["failures"]]
     return "\n".join(rows)
 

@@ -55,15 +55,9 @@ def split_into_shards(questions: Sequence[Question], shards: int) -> list[Shard]
 
 
 def question_records(questions: Iterable[Question]) -> list[dict[str, Any]]:
-    """The questions as plain records the events flow accepts as its `questions` parameter (no empty fields)."""
-    records = []
-    for q in questions:
-        record = {"id": q.id, "question": q.text, "background": q.background,
-                  "resolution_criteria": q.resolution_criteria, "source": q.source,
-                  "resolution_date": q.resolution_date.isoformat() if q.resolution_date else None,
-                  "forecast_date": q.forecast_date.isoformat() if q.forecast_date else None}
-        records.append({k: v for k, v in record.items() if v not in (None, "")})
-    return records
+    """The questions as plain records the events flow accepts as its `questions` parameter (no empty fields):
+    every field the door reads, a question's type and range included."""
+    return [q.door_record() for q in questions]
 
 
 def stored_question_ids(database: str | Path, flow_run_ids: Sequence[str]) -> set[str]:

@@ -13,6 +13,7 @@ from forecaster.db import Closing, apply_schema, open_database
 from forecaster.events.ensemble import EnsembleForecast
 from forecaster.events.questions import Question
 from forecaster.events.run_reads import RunReads
+from forecaster.events.typed_store import TYPED_COLUMNS, apply_typed_schema, save_typed
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -102,10 +103,12 @@ ADDED_COLUMNS = (
     ("questions", "external_id", "TEXT"),
     ("questions", "post_id", "TEXT"),
     ("questions", "question_set", "TEXT"),
+    *(("questions", name, kind) for name, kind in TYPED_COLUMNS),
 )
 # The question's columns, in the order save_question writes them.
 QUESTION_COLUMNS = ("id", "text", "background", "resolution_criteria", "resolution_date", "forecast_date", "source",
-                    "url", "market_probability", "external_id", "post_id", "question_set")
+                    "url", "market_probability", "external_id", "post_id", "question_set",
+                    *(name for name, _ in TYPED_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,7 @@ class ForecastStore(RunReads, Closing):
         self.path = Path(path)
         self.db = open_database(path)
         apply_schema(self.db, SCHEMA, ADDED_COLUMNS)
+        apply_typed_schema(self.db)
 
     def start_run(self, run_id: str, flow_run_id: str | None, ensemble_method: str, agents: Sequence[str],
                   process: str | None = None) -> None:
@@ -213,6 +217,7 @@ class ForecastStore(RunReads, Closing):
                     [run_id, q.id, result.as_of.isoformat(), now, e.method, e.probability,
                      json.dumps(list(e.agents))],
                 )
+            save_typed(self.db.conn, run_id, q.id, result.as_of, now, result.agent_forecasts, e)
             for f in result.failures:
                 self.db.conn.execute(
                     "INSERT INTO question_failures (run_id, question_id, agent, reason, created_at)"
@@ -224,7 +229,7 @@ class ForecastStore(RunReads, Closing):
 
     def _save_question_row(self, q: Question, now: str) -> None:
         """Insert the question, or bring its stored row up to date (its first sighting kept)."""
-        record = {**q.to_record(), "text": q.text}
+        record = {**q.to_record(), "text": q.text, "options": json.dumps(list(q.options))}
         values = [record[c] for c in QUESTION_COLUMNS]
         updates = ", ".join(f"{c}=excluded.{c}" for c in QUESTION_COLUMNS[1:])
         self.db.conn.execute(

@@ -66,6 +66,4 @@ def check_out_path(path: str | Path) -> Path:
 
 def _record(question: Question) -> dict:
     """The question's fields as the questions loader reads them, empty ones left out."""
-    record = question.to_record()
-    record["question"] = record.pop("text")
-    return {k: v for k, v in record.items() if v not in (None, "")}
+    return question.door_record()
