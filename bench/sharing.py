@@ -31,7 +31,7 @@ from types import SimpleNamespace
 
 from forecaster.settings import PROJECT_ROOT
 
-ROUND_FILE = Path("/work/shared/data/forecastbench/2025-10-26-llm.json")
+ROUND_FILE = PROJECT_ROOT.parent / "shared" / "data" / "forecastbench" / "2025-10-26-llm.json"
 DAY = dt.date(2025, 10, 26)
 PROGRESS_DONE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ forecaster\.progress: \d+ done")
 TOPICS = ["a crewed Mars landing", "a new chess world champion", "US inflation below 2%", "a magnitude 8 quake in Japan",
