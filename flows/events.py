@@ -13,6 +13,8 @@ from prefect.runtime import flow_run
 from forecaster import progress
 from forecaster.events.agents import AgentForecast, ForecastFailure, first_model, group_by_model, select_agents
 from forecaster.events.crowd import crowd_forecast
+from forecaster.events.series_member import series_member
+from forecaster.series.member import SeriesForecast
 from forecaster.events.ensemble import LEARNED, EnsembleForecast
 from forecaster.learning.combiner import Combiner
 from forecaster.events.questions import Question
@@ -24,6 +26,7 @@ from forecaster.retrieval import SourceAvailability
 from forecaster.runtime import bootstrap
 from forecaster.settings import AgentSpec, Settings, load_settings
 from tasks.gpu import gpu_slot
+from tasks.series import persist_series_task, plot_series_task, series_task
 from tasks.retrieval import prepare_store
 from tasks.events import (
     agent_chunk_task,
@@ -114,6 +117,9 @@ def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], spe
     # during retrieval to the last model), not one per call: each acquisition costs seconds.
     with gpu_slot():
         context, outcomes = _model_work(settings, qs, specs, day, today)
+    series = series_task(settings, qs, day)
+    for qid, outcome in series.items():
+        outcomes[qid].append(series_member(outcome, settings.series.weight))
     results: dict[str, dict] = {}
     notes: set[str] = set()
     for q in qs:
@@ -126,8 +132,12 @@ def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], spe
                                 retrieval_failures=failure_records(context[q.id].failures),
                                 failures=tuple(o for o in outcomes[q.id] if isinstance(o, ForecastFailure)))
         persist_task(settings, run_id, result)
+        if isinstance(series.get(q.id), SeriesForecast):
+            persist_series_task(settings, run_id, series[q.id])
         if not result.failed:
             plot_task(settings, q.id)
+            if isinstance(series.get(q.id), SeriesForecast):
+                plot_series_task(settings, q.id)
         results[q.id] = summary(result, run_id)
     return results
 

@@ -8,7 +8,7 @@ from typing import Callable
 from forecaster.errors import ConfigError
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.events.prompts import STYLES
-from forecaster.names import CROWD
+from forecaster.names import CROWD, SERIES
 from forecaster.settings import Settings
 
 LOADER_CONCURRENCY = range(1, 257)
@@ -81,6 +81,8 @@ def _agents(s: Settings) -> list[str]:
             out.append(f"agents[{i}].style: unknown style {agent.style!r}; known: {sorted(STYLES)}")
         if agent.name == CROWD:
             out.append(f"agents[{i}].name: {CROWD!r} is the crowd member's name (a question's market_probability)")
+        if agent.name == SERIES:
+            out.append(f"agents[{i}].name: {SERIES!r} is the series member's name (a question's own series)")
     return out
 
 

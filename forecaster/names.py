@@ -61,3 +61,8 @@ def _unique(original: str, cleaned: str) -> str:
 # The crowd's member name (a market price or community forecast stored beside the agents): events store it,
 # feeds leave it out of submissions, learning weighs it.
 CROWD = "crowd"
+# The series member's name (a question's own series forecast, `forecaster.series`): stored, plotted and weighed
+# like the crowd, never an agent.
+SERIES = "series"
+# Members that are not agents: agents' means and agent-only learning leave them out.
+NOT_AGENTS = (CROWD, SERIES)

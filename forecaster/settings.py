@@ -19,6 +19,7 @@ from pydantic_settings import (
 from chronos2_vllm.protocol import DEFAULT_BATCH_SIZE, MAX_PREDICTION_LENGTH
 from forecaster.errors import ConfigError
 from forecaster.settings_feeds import FeedsSettings
+from forecaster.settings_series import SeriesSettings
 from forecaster.input_files import read_input_text
 from forecaster.settings_members import AgentSpec, EnsembleSettings  # noqa: F401 (part of the settings)
 
@@ -206,6 +207,7 @@ class Settings(BaseSettings):
     # Server mode: agents score over HTTP against this vLLM server; None keeps in-process engines.
     server: ServerSettings | None = None
     feeds: FeedsSettings = Field(default_factory=FeedsSettings)
+    series: SeriesSettings = Field(default_factory=SeriesSettings)
 
     data_dir: Path = Path("data")
     database_path: Path | None = None

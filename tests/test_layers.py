@@ -10,9 +10,9 @@ from forecaster.settings import PROJECT_ROOT
 PACKAGE = PROJECT_ROOT / "forecaster"
 # Bottom to top. The root's shared pieces first, the areas by what they use, the doors and the CLI last.
 LAYERS = (
-    {"errors", "names", "input_files", "db", "settings", "settings_members", "settings_feeds", "logging_setup",
+    {"errors", "names", "input_files", "db", "settings", "settings_members", "settings_feeds", "settings_series", "logging_setup",
      "progress"},
-    {"llm", "retrieval", "timeseries", "scoring"},
+    {"llm", "retrieval", "timeseries", "scoring", "series"},
     {"events"},
     {"feeds"},
     {"learning"},

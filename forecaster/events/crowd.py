@@ -43,12 +43,17 @@ def crowd_forecast(question: Question, weight: float) -> AgentForecast | None:
     p = question.market_probability
     if p is None:
         return None
+    dist = point_distribution(p)
+    return AgentForecast(question.id, CROWD, CROWD, CROWD, weight, dist.probs, p, dist.median, dist.mode,
+                         dist.entropy_bits, 1.0, False, prompt="")
+
+
+def point_distribution(p: float) -> Distribution:
+    """A 0..100 distribution whose mean is `p` exactly: the mass on the two whole percentages around it."""
     low = min(math.floor(100 * p), 99)
     probs = [0.0] * 101
     probs[low], probs[low + 1] = low + 1 - 100 * p, 100 * p - low
-    dist = Distribution(tuple(probs))
-    return AgentForecast(question.id, CROWD, CROWD, CROWD, weight, dist.probs, p, dist.median, dist.mode,
-                         dist.entropy_bits, 1.0, False, prompt="")
+    return Distribution(tuple(probs))
 
 
 def pooled(question: Question, day: dt.date, forecasts: Sequence[AgentForecast], settings: EnsembleSettings,

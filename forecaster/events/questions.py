@@ -22,11 +22,13 @@ from forecaster.events.typed.fields import BINARY, TYPED_FIELDS, typed_fields
 from forecaster.input_files import input_lines
 from forecaster.names import id_problem
 from forecaster.scoring.resolutions import parse_date, parse_outcome, parse_probability, shown
+from forecaster.series.ref import SeriesRef, series_from_mapping
 from forecaster.settings import QuestionSettings
 
 KNOWN_FIELDS = {
     "id", "question", "text", "background", "resolution_criteria", "resolution_date", "forecast_date",
     "source", "market_probability", "outcome", "url", "external_id", "post_id", "question_set", *TYPED_FIELDS,
+    "series",
 }
 DEFAULT_LIMITS = QuestionSettings()
 
@@ -62,6 +64,8 @@ class Question:
     zero_point: float | None = None
     unit: str = ""
     outcome_count: int | None = None
+    # The number the question is about (`series: {source, id}`): the `series` member forecasts it.
+    series: SeriesRef | None = None
 
     def to_record(self) -> dict[str, Any]:
         record = asdict(self)
@@ -110,6 +114,7 @@ def question_from_mapping(data: Any, where: str, limits: QuestionSettings = DEFA
         post_id=_text_field(data, "post_id", where),
         question_set=_text_field(data, "question_set", where),
         **typed_fields(data, where, _id_field(data, where) or text.strip()[:60]),
+        series=series_from_mapping(data.get("series"), where),
     )
     _check_outcome_fields(data, where)
     _check_date_order(question, where)

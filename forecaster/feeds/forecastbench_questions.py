@@ -19,6 +19,7 @@ from forecaster.events.questions import Question, question_from_mapping
 from forecaster.feeds.forecastbench import QUESTION_SET_KEYS, QuestionSet, RoundQuestion, read_question_set
 from forecaster.input_files import MAX_INPUT_BYTES, check_input_file
 from forecaster.names import id_problem
+from forecaster.series.ref import SERIES_SOURCES, series_from_mapping
 from forecaster.settings import QuestionSettings
 
 ID_PREFIX = "fb-"
@@ -76,8 +77,17 @@ def as_question(round_question: RoundQuestion, question_set: QuestionSet, where:
         "market_probability": rq.freeze_value if rq.is_market else None,
         "external_id": rq.id,
         "question_set": question_set.name,
+        "series": _series(rq),
     }
     return question_from_mapping(record, where, limits)
+
+
+def _series(rq: RoundQuestion) -> dict[str, str] | None:
+    """A dataset question whose series can be fetched from its id alone (FRED, DBnomics, Yahoo)."""
+    if rq.is_market or rq.source not in SERIES_SOURCES or series_from_mapping(
+            {"source": rq.source, "id": rq.id}, "", quiet=True) is None:
+        return None
+    return {"source": rq.source, "id": rq.id}
 
 
 def stored_id(round_question: RoundQuestion, due: date) -> str:

@@ -17,7 +17,7 @@ from forecaster.events.store import ForecastStore
 from forecaster.feeds.forecastbench import DATASET_SOURCES, MARKET_SOURCES
 from forecaster.feeds.forecastbench_questions import ID_PREFIX
 from forecaster.feeds.forecastbench_submission import Submission, SubmittedForecast
-from forecaster.names import CROWD
+from forecaster.names import NOT_AGENTS
 
 MAX_REASONING_CHARS = 4_000
 
@@ -73,7 +73,7 @@ def read_run_round(store: ForecastStore, run_id: str) -> RunRound:
     agents = store.run_agent_reasoning(run_id)
     forecasts = [_round_forecast(r, agents.get(r["id"], [])) for r in ours]
     # The crowd member (a question's market value) is no model of ours.
-    models = tuple(sorted({a["model"] for rows in agents.values() for a in rows if a["agent"] != CROWD}))
+    models = tuple(sorted({a["model"] for rows in agents.values() for a in rows if a["agent"] not in NOT_AGENTS}))
     return RunRound(run_id, sets[0], date.fromisoformat(ours[0]["forecast_date"]), forecasts,
                     len(rows) - len(ours), models)
 

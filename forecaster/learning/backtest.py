@@ -15,7 +15,7 @@ import numpy as np
 
 from forecaster.learning.combiner import DEFAULT_CROWD_RIDGE, DEFAULT_RIDGE, Combiner, fit_combiner
 from forecaster.learning.priors import DEFAULT_STRENGTH, Priors
-from forecaster.learning.rows import LearningRow, known_before
+from forecaster.learning.rows import LearningRow, agents_only, known_before
 
 CONSTANT, NAIVE, PRIORS_REF, LEARNED, AGENTS_MEAN = "0.5", "naive", "learned priors", "learned", "agents' mean"
 
@@ -77,8 +77,9 @@ def forecasts_for(rows: Sequence[LearningRow], combiner: Combiner) -> dict[str, 
     """Every reported forecaster's probabilities for the rows (the agents' mean where every row has agents)."""
     out = {CONSTANT: np.full(len(rows), 0.5), NAIVE: naive(rows),
            PRIORS_REF: priors_reference(rows, combiner.priors), LEARNED: learned(rows, combiner)}
-    if rows and all(r.agents for r in rows):
-        out[AGENTS_MEAN] = np.array([np.mean(list(r.agents.values())) for r in rows])
+    # The agents' own mean: the series member (a member, not an agent) is left out.
+    if rows and all(agents_only(r) for r in rows):
+        out[AGENTS_MEAN] = np.array([np.mean(list(agents_only(r).values())) for r in rows])
     return out
 
 

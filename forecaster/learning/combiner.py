@@ -26,7 +26,7 @@ from scipy.optimize import minimize
 
 from forecaster.learning.priors import DEFAULT_STRENGTH, Priors, fit_priors
 from forecaster.learning.rows import LearningRow, agent_names, known_before
-from forecaster.names import CROWD
+from forecaster.names import CROWD, NOT_AGENTS, SERIES
 from forecaster.scoring.metrics import logit, sigmoid
 
 DEFAULT_RIDGE = 1.0
@@ -56,7 +56,7 @@ class Combiner:
 
     @property
     def agents(self) -> list[str]:
-        return sorted(m for m in self.weights if m != CROWD)
+        return sorted(m for m in self.weights if m not in NOT_AGENTS)
 
     def mean_prior_weight(self) -> float:
         return float(np.mean(list(self.prior_weight.values()))) if self.prior_weight else 1.0
@@ -66,6 +66,8 @@ class Combiner:
         """The learned probability of one question from its members' forecasts."""
         if not self.priors.knows(source):
             return Combination(None, f"source {source!r} is not in the learned file: plain method used")
+        if SERIES in agents and SERIES not in self.weights:
+            agents = {a: p for a, p in agents.items() if a != SERIES}  # a file fitted without the member
         unknown = sorted(a for a in agents if a not in self.weights)
         if unknown and self.agents:
             return Combination(None, f"agent(s) {unknown} not in the learned file: plain method used")
@@ -77,7 +79,8 @@ class Combiner:
         else:
             z = self.weights[CROWD] * float(logit(crowd)) + self.crowd_prior_weight * prior + self.crowd_intercept
         z += sum(self.weights[a] * float(logit(p)) for a, p in agents.items() if a in self.weights)
-        note = "the learned file has no agent weights: agents weigh 0" if agents and not self.agents else None
+        note = ("the learned file has no agent weights: agents weigh 0"
+                if set(agents) - {SERIES} and not self.agents else None)
         return Combination(float(sigmoid(np.array([z]))[0]), note)
 
     def combine_row(self, row: LearningRow) -> Combination:

@@ -13,8 +13,7 @@ import numpy as np
 from forecaster.learning.backtest import AGENTS_MEAN, CONSTANT, NAIVE, PRIORS_REF, naive, priors_reference
 from forecaster.learning.combiner import Combiner
 from forecaster.learning.report import source_and_band_report
-from forecaster.learning.rows import LearningRow
-from forecaster.names import CROWD
+from forecaster.learning.rows import LearningRow, agents_only
 from forecaster.scoring.scores import ForecastRow
 
 if TYPE_CHECKING:
@@ -38,9 +37,9 @@ def reference_forecasts(rows: Sequence[LearningRow], members: Mapping[str, Seque
     out = {CONSTANT: np.full(len(rows), 0.5), NAIVE: naive(rows)}
     if combiner is not None:
         out[PRIORS_REF] = priors_reference(rows, combiner.priors)
-    agents = [r.agents for r in rows]
-    if all(a for a in agents):
-        out[AGENTS_MEAN] = np.array([np.mean([p for name, p in a.items() if name != CROWD]) for a in agents])
+    agents = [agents_only(r) for r in rows]  # the crowd and series members are not agents
+    if agents and all(agents):
+        out[AGENTS_MEAN] = np.array([np.mean(list(a.values())) for a in agents])
     out.update({name: np.asarray(values, dtype=float) for name, values in members.items()})
     return out
 

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 from forecaster.errors import ConfigError
 from forecaster.learning.combiner import Combiner
 from forecaster.learning.priors import Priors
-from forecaster.names import CROWD
+from forecaster.names import NOT_AGENTS
 
 FORMAT = "forecaster-learned-combiner"
 VERSION = 1
@@ -57,7 +57,7 @@ def read_combiner(path: str | Path) -> Combiner:
 
 def check_members(combiner: Combiner, agents: Sequence[str], path: str | Path = "") -> None:
     """Refuse a file that weighs members the config lacks (a renamed or removed agent)."""
-    extra = sorted(m for m in combiner.weights if m != CROWD and m not in agents)
+    extra = sorted(m for m in combiner.weights if m not in NOT_AGENTS and m not in agents)
     if extra:
         raise ConfigError(f"ensemble.learned_file {path}: weighs agent(s) {extra} that the config lacks "
                           f"(configured agents: {sorted(agents)}); fit it again with `forecaster calibrate`")

@@ -16,7 +16,7 @@ from typing import Literal, Sequence
 import numpy as np
 
 from forecaster.errors import InputError
-from forecaster.names import CROWD
+from forecaster.names import NOT_AGENTS
 from forecaster.scoring.evaluation import (
     DEFAULT_MIN_TRAIN,
     kfold_splits,
@@ -41,8 +41,9 @@ def learned_ensemble_rows(
     questions, forecasters = collect(rows)
     if base_method not in forecasters or forecasters[base_method].kind != "ensemble":
         raise InputError(f"base_method {base_method!r} is not an ensemble method in the rows")
-    # The crowd member forecasts only the questions with a market value: learning over it would drop the rest.
-    agents = sorted(name for name, f in forecasters.items() if f.kind == "agent" and name != CROWD)
+    # The crowd and series members forecast only the questions with a market value or a series: learning over
+    # them would drop the rest.
+    agents = sorted(name for name, f in forecasters.items() if f.kind == "agent" and name not in NOT_AGENTS)
     if not agents:
         raise InputError("no agent rows to learn weights from")
     members = [forecasters[a].by_question for a in agents] + [forecasters[base_method].by_question]

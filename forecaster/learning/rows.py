@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
+from forecaster.names import NOT_AGENTS
+
 # Horizon bands for reports: market questions have no horizon; dataset ones are asked 7 to 3650 days out.
 BANDS = ((7, "<=7d"), (30, "8-30d"), (90, "31-90d"), (180, "91-180d"), (10**9, ">180d"))
 MARKET_BAND = "market"
@@ -42,6 +44,11 @@ def known_before(rows: Iterable[LearningRow], as_of: dt.date | None) -> list[Lea
     if as_of is None:
         return list(rows)
     return [r for r in rows if r.resolved_on is not None and r.resolved_on < as_of]
+
+
+def agents_only(row: LearningRow) -> dict[str, float]:
+    """The row's agents' forecasts, without the crowd and series members."""
+    return {name: p for name, p in row.agents.items() if name not in NOT_AGENTS}
 
 
 def agent_names(rows: Sequence[LearningRow]) -> list[str]:

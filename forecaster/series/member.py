@@ -1,0 +1,141 @@
+"""The `series` member of questions about a number: fetch each series once as of its due date, forecast it to the
+farthest resolution date asked, and read each question's P(value > reference) from its date's quantiles.
+
+The reference is the question's threshold, else the series' value on the due date, which is not yet known: the
+last value before it, carried forward (ForecastBench's calendar). A series that cannot be had, or is too short,
+fails its questions alone; they go on without this member.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+from forecaster.errors import ForecasterError
+from forecaster.series.cache import SeriesCache
+from forecaster.series.model import LEVELS, Fan, forecast_quantiles, model_name
+from forecaster.series.observations import Observations, daily, grid, step_for
+from forecaster.series.probability import probability_above
+from forecaster.series.ref import SeriesRef
+from forecaster.series.sources import cached_fetch
+from forecaster.settings import Settings
+
+MIN_POINTS = 5
+HISTORY_SHOWN = 365  # days of history kept with the forecast, for its plot
+
+
+@dataclass(frozen=True)
+class SeriesQuestion:
+    """What the member needs of a question: its id, series, resolution date and due date."""
+
+    question_id: str
+    ref: SeriesRef
+    resolution_date: dt.date | None
+    due: dt.date
+
+
+@dataclass(frozen=True)
+class SeriesForecast:
+    """One question's member forecast, with what it was read from."""
+
+    question_id: str
+    ref: SeriesRef
+    model: str
+    due: dt.date
+    reference: float
+    resolution_date: dt.date
+    levels: tuple[float, ...]
+    quantiles: tuple[float, ...]  # at the resolution date
+    probability: float
+    history: Observations  # the last year before the due date, as fetched
+    fan_days: tuple[dt.date, ...]  # the grid up to the resolution date
+    fan: tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
+class SeriesFailure:
+    question_id: str
+    reason: str
+
+
+Outcome = SeriesForecast | SeriesFailure
+
+
+def series_forecasts(questions: Sequence[SeriesQuestion], settings: Settings, cache: SeriesCache,
+                     sleep: Callable[[float], None] = time.sleep) -> dict[str, Outcome]:
+    """Every question's outcome, by question id; one fetch and one model call per (series, due date)."""
+    groups: dict[tuple[str, str, dt.date], list[SeriesQuestion]] = {}
+    for q in questions:
+        groups.setdefault((q.ref.source, q.ref.id, q.due), []).append(q)
+    out: dict[str, Outcome] = {}
+    for (source, series_id, due), group in groups.items():
+        try:
+            obs = cached_fetch(SeriesRef(source, series_id), due, settings, cache, sleep)
+        except ForecasterError as exc:  # a source down, a key refused, a series unknown: recorded, not raised
+            out.update({q.question_id: SeriesFailure(q.question_id, str(exc)[:500]) for q in group})
+            continue
+        out.update(group_forecasts(group, obs, settings))
+    return out
+
+
+def group_forecasts(group: Sequence[SeriesQuestion], obs: Observations, settings: Settings) -> dict[str, Outcome]:
+    """The questions of one series and due date, from its observations (already cut before the due date)."""
+    due = group[0].due
+    obs = obs.before(due)  # defence in depth: whatever a source returned, nothing on or after the due date
+    out: dict[str, Outcome] = {}
+    usable = []
+    for q in group:
+        problem = _problem(q, obs)
+        if problem:
+            out[q.question_id] = SeriesFailure(q.question_id, f"{q.ref.key}: {problem}")
+        else:
+            usable.append(q)
+    if usable:
+        fan = fan_of(obs, due, [(q.resolution_date - due).days + 1 for q in usable], settings)  # type: ignore[operator]
+        out.update({q.question_id: _forecast(q, obs, fan, settings) for q in usable})
+    return out
+
+
+def fan_of(obs: Observations, due: dt.date, horizons: Sequence[int], settings: Settings) -> Fan:
+    """The model's fan from the day before `due` out to the longest horizon (days after that day)."""
+    last = due - dt.timedelta(days=1)
+    _, values = daily(obs, last)
+    step = step_for(horizons, settings.series.max_steps)
+    steps = math.ceil(max(horizons) / step)
+    history = grid(values, step, settings.series.max_history)
+    quantiles = forecast_quantiles([history], steps, settings)[0]
+    return Fan(last, float(values[-1]), step, LEVELS, quantiles)
+
+
+def _problem(q: SeriesQuestion, obs: Observations) -> str | None:
+    if q.resolution_date is None:
+        return "the question has no resolution date"
+    if q.resolution_date < q.due:
+        return f"resolution date {q.resolution_date} is before the due date {q.due}"
+    if len(obs) < MIN_POINTS:
+        return f"{len(obs)} observation(s) before {q.due}; the model needs at least {MIN_POINTS}"
+    return None
+
+
+def _forecast(q: SeriesQuestion, obs: Observations, fan: Fan, settings: Settings) -> SeriesForecast:
+    assert q.resolution_date is not None
+    reference = q.ref.threshold if q.ref.threshold is not None else fan.last_value
+    quantiles = fan.at(q.resolution_date)
+    keep = [d for d in fan.days() if d <= q.resolution_date + dt.timedelta(days=fan.step)]
+    start = q.due - dt.timedelta(days=HISTORY_SHOWN)
+    shown = Observations.of((d, v) for d, v in zip(obs.dates, obs.values) if d >= start)
+    return SeriesForecast(
+        question_id=q.question_id, ref=q.ref, model=model_name(settings), due=q.due, reference=reference,
+        resolution_date=q.resolution_date, levels=LEVELS, quantiles=tuple(float(v) for v in quantiles),
+        probability=probability_above(quantiles, LEVELS, reference, settings.series.clip), history=shown,
+        fan_days=tuple(keep), fan=tuple(tuple(float(v) for v in row) for row in fan.quantiles[: len(keep)]))
+
+
+def question_inputs(questions: Sequence, days: Mapping[str, dt.date]) -> list[SeriesQuestion]:
+    """The member's view of the questions that name a series (`question.series`), each due on its forecast day."""
+    return [SeriesQuestion(q.id, q.series, q.resolution_date, days[q.id]) for q in questions
+            if getattr(q, "series", None) is not None]
+
