@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from forecaster.cli import common
+from forecaster.names import SERIES
 from forecaster.settings import PROJECT_ROOT
 
 DEMO_QUESTIONS = PROJECT_ROOT / "examples" / "demo_questions.yaml"
@@ -107,6 +108,8 @@ def history(question_id: str = typer.Argument(..., help="The question's id (see 
                        f"  entropy {a['entropy_bits']:.2f} bits  mass {a['mass']:.3g}{flag}")
             if a["context_cut"]:
                 typer.echo(f"        cut to fit the model's context: {'; '.join(a['context_cut'])}")
+            if a["agent"] == SERIES and a["reasoning"]:
+                typer.echo(f"        {a['reasoning']}")  # the member's series, reference and quantiles
         context = contexts.get(row["run_id"], {"passages": [], "failures": []})
         for p in context["passages"]:
             typer.echo(f"    context: [{p['source']}] {p['title']} ({p['location']}, score {p['score']:.2f})")
