@@ -35,6 +35,10 @@ class SourceRefused(SourceError):
         self.status, self.answer = status, answer
 
 
+class SourceUnreachable(SourceError):
+    """The source could not be reached at all (DNS, refused connection, TLS): later series skip it."""
+
+
 class _RedactKeys(logging.Filter):
     """Blanks `api_key=...` in a log record (httpx logs every request's full URL at INFO)."""
 
@@ -77,8 +81,9 @@ class SourceHttp:
                 response = self.client.get(url, params=params)
             except httpx.TransportError as exc:
                 if last:
-                    raise SourceError(f"{self.source}: {what} failed after {attempts} attempt(s) "
-                                      f"({type(exc).__name__})") from None
+                    kind = SourceUnreachable if isinstance(exc, httpx.ConnectError) else SourceError
+                    raise kind(f"{self.source}: {what} failed after {attempts} attempt(s) "
+                               f"({type(exc).__name__})") from None
                 self.sleep(self.settings.retry_backoff_s * 2 ** attempt)
                 continue
             if (response.status_code == 429 or response.status_code >= 500) and not last:

@@ -16,6 +16,7 @@ from typing import Callable, Mapping, Sequence
 
 from forecaster.errors import ForecasterError
 from forecaster.series.cache import SeriesCache
+from forecaster.series.http import SourceError, SourceUnreachable
 from forecaster.series.model import LEVELS, Fan, forecast_quantiles, model_name
 from forecaster.series.observations import Observations, daily, grid, step_for
 from forecaster.series.probability import probability_above
@@ -71,10 +72,15 @@ def series_forecasts(questions: Sequence[SeriesQuestion], settings: Settings, ca
     for q in questions:
         groups.setdefault((q.ref.source, q.ref.id, q.due), []).append(q)
     out: dict[str, Outcome] = {}
+    down: dict[str, str] = {}  # sources found unreachable: not asked again in this call
     for (source, series_id, due), group in groups.items():
         try:
+            if source in down:
+                raise SourceError(f"{source}: source unavailable ({down[source]})")
             obs = cached_fetch(SeriesRef(source, series_id), due, settings, cache, sleep)
         except ForecasterError as exc:  # a source down, a key refused, a series unknown: recorded, not raised
+            if isinstance(exc, SourceUnreachable):
+                down[source] = str(exc)[:200]
             out.update({q.question_id: SeriesFailure(q.question_id, str(exc)[:500]) for q in group})
             continue
         out.update(group_forecasts(group, obs, settings))

@@ -131,3 +131,17 @@ def test_a_connection_refused_is_retried_then_reported(series_settings, monkeypa
 
     with pytest.raises(SourceError, match=r"yfinance: GET /v8/finance/chart/\^GSPC failed after 3 attempt"):
         fetch(SeriesRef("yfinance", "^GSPC"), DUE, load_settings(), NO_WAIT)
+
+
+def test_an_unreachable_source_is_asked_once_for_all_its_series(series_settings, monkeypatch):
+    from forecaster.series.member import SeriesQuestion, series_forecasts
+    from forecaster.settings import load_settings
+
+    monkeypatch.setenv("FORECASTER_SERIES__YAHOO__BASE_URL", "http://127.0.0.1:9")
+    waits: list[float] = []
+    questions = [SeriesQuestion(f"q{t}", SeriesRef("yfinance", t), DUE + dt.timedelta(days=7), DUE)
+                 for t in ("A", "B", "C")]
+    with SeriesCache(series_settings.database_path) as cache:
+        out = series_forecasts(questions, load_settings(), cache, sleep=waits.append)
+    assert len(waits) == 2  # the first ticker's retries only
+    assert "source unavailable" in out["qC"].reason and "ConnectError" in out["qA"].reason
