@@ -26,6 +26,11 @@ def _distribution(f: SeriesForecast) -> tuple:
 def _reasoning(f: SeriesForecast) -> str:
     median = f.quantiles[f.levels.index(0.5)]
     low, high = f.quantiles[f.levels.index(0.1)], f.quantiles[f.levels.index(0.9)]
-    what = "threshold" if f.ref.threshold is not None else f"value before {f.due}"
-    return (f"{f.ref.key}: P(value on {f.resolution_date} > {f.reference:.6g}, the {what}) = {f.probability:.3f} "
+    if f.ref.threshold is not None:
+        what = f"{f.reference:.6g}, the threshold"
+    elif f.reference_known:
+        what = f"{f.reference:.6g}, the value on {f.due}"
+    else:
+        what = f"the value on {f.due}, forecast too (last known {f.reference:.6g})"
+    return (f"{f.ref.key}: P(value on {f.resolution_date} > {what}) = {f.probability:.3f} "
             f"from {f.model} quantiles (median {median:.6g}, 80% {low:.6g} to {high:.6g})")

@@ -1,9 +1,10 @@
 """The `series` member of questions about a number: fetch each series once as of its due date, forecast it to the
 farthest resolution date asked, and read each question's P(value > reference) from its date's quantiles.
 
-The reference is the question's threshold, else the series' value on the due date, which is not yet known: the
-last value before it, carried forward (ForecastBench's calendar). A series that cannot be had, or is too short,
-fails its questions alone; they go on without this member.
+The reference is the question's threshold, else the series' value on the due date. That value is known when no new
+one is due by then (a business-day series over a weekend: the last value carried forward, ForecastBench's
+calendar); otherwise it is forecast too, and P(Y > Y0) averages over it. A series that cannot be had, or is too
+short, fails its questions alone; they go on without this member.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from forecaster.errors import ForecasterError
 from forecaster.series.cache import SeriesCache
 from forecaster.series.http import SourceError, SourceUnreachable
 from forecaster.series.model import LEVELS, Fan, forecast_quantiles, model_name
-from forecaster.series.observations import Observations, daily, grid, step_for
-from forecaster.series.probability import probability_above
+from forecaster.series.observations import Observations, daily, grid, next_expected, step_for
+from forecaster.series.probability import probability_above, probability_above_unknown
 from forecaster.series.ref import SeriesRef
 from forecaster.series.sources import cached_fetch
 from forecaster.settings import Settings
@@ -46,7 +47,9 @@ class SeriesForecast:
     ref: SeriesRef
     model: str
     due: dt.date
-    reference: float
+    reference: float  # the threshold, else the last value before the due date
+    reference_known: bool  # False: the due date's value is forecast (`reference_quantiles`)
+    reference_quantiles: tuple[float, ...]
     resolution_date: dt.date
     levels: tuple[float, ...]
     quantiles: tuple[float, ...]  # at the resolution date
@@ -128,15 +131,20 @@ def _problem(q: SeriesQuestion, obs: Observations) -> str | None:
 
 def _forecast(q: SeriesQuestion, obs: Observations, fan: Fan, settings: Settings) -> SeriesForecast:
     assert q.resolution_date is not None
+    known = q.ref.threshold is not None or next_expected(obs) > q.due
     reference = q.ref.threshold if q.ref.threshold is not None else fan.last_value
-    quantiles = fan.at(q.resolution_date)
+    quantiles, at_due = fan.at(q.resolution_date), fan.at(q.due)
+    clip = settings.series.clip
+    p = (probability_above(quantiles, LEVELS, reference, clip) if known
+         else probability_above_unknown(quantiles, at_due, LEVELS, clip))
     keep = [d for d in fan.days() if d <= q.resolution_date + dt.timedelta(days=fan.step)]
     start = q.due - dt.timedelta(days=HISTORY_SHOWN)
     shown = Observations.of((d, v) for d, v in zip(obs.dates, obs.values) if d >= start)
     return SeriesForecast(
         question_id=q.question_id, ref=q.ref, model=model_name(settings), due=q.due, reference=reference,
+        reference_known=known, reference_quantiles=tuple(float(v) for v in at_due),
         resolution_date=q.resolution_date, levels=LEVELS, quantiles=tuple(float(v) for v in quantiles),
-        probability=probability_above(quantiles, LEVELS, reference, settings.series.clip), history=shown,
+        probability=p, history=shown,
         fan_days=tuple(keep), fan=tuple(tuple(float(v) for v in row) for row in fan.quantiles[: len(keep)]))
 
 

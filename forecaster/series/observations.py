@@ -44,6 +44,21 @@ class Observations:
         return cls(tuple(dt.date.fromisoformat(d) for d in data["dates"]), tuple(float(v) for v in data["values"]))
 
 
+def next_expected(obs: Observations, recent: int = 30) -> dt.date:
+    """The day the series' next value is due: the next weekday for a business-day series, else the last day plus
+    its usual gap. A due date before it has the last value carried onto it: that value is then known."""
+    last = obs.dates[-1]
+    days = obs.dates[-recent:]
+    gaps = [(b - a).days for a, b in zip(days, days[1:])]
+    gap = float(np.median(gaps)) if gaps else 1.0
+    if gap <= 1.5 and all(d.weekday() < 5 for d in days):
+        following = last + dt.timedelta(days=1)
+        while following.weekday() >= 5:
+            following += dt.timedelta(days=1)
+        return following
+    return last + dt.timedelta(days=max(1, round(gap)))
+
+
 def daily(obs: Observations, through: dt.date) -> tuple[dt.date, np.ndarray]:
     """The series on every calendar day from its first observation through `through`, each day without a value
     (a weekend, a holiday, a gap, the days up to the due date) carrying the last one forward, as ForecastBench

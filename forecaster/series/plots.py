@@ -32,7 +32,8 @@ def plot_series_member(row: dict[str, Any], out_dir: str | Path) -> Path:
             ax.fill_between(days, [q[i] for q in quantiles], [q[j] for q in quantiles], color="tab:blue",
                             alpha=alpha, linewidth=0, label=f"{round(100 * (high - low))}% band")
         ax.plot(days, [q[levels.index(0.5)] for q in quantiles], color="tab:blue", label="median")
-    ax.axhline(row["reference"], color="tab:red", linestyle="--", label=f"reference {row['reference']:.4g}")
+    what = "reference" if row["reference_known"] else "last value (due date's forecast)"
+    ax.axhline(row["reference"], color="tab:red", linestyle="--", label=f"{what} {row['reference']:.4g}")
     ax.axvline(_day(row["resolution_date"]), color="grey", linestyle=":", label="resolution date")
     ax.set_title(f"{row['source']}:{row['series_id']} ({row['model']}): P(higher on {row['resolution_date']}) = "
                  f"{row['probability']:.2f}", fontsize=10)

@@ -31,3 +31,13 @@ def probability_above(quantiles: Sequence[float], levels: Sequence[float], refer
                       clip: float = 0.01) -> float:
     """P(Y > reference), within [clip, 1 - clip]."""
     return float(np.clip(1.0 - cdf(quantiles, levels, reference), clip, 1.0 - clip))
+
+
+def probability_above_unknown(quantiles: Sequence[float], reference_quantiles: Sequence[float],
+                              levels: Sequence[float], clip: float = 0.01, points: int = 100) -> float:
+    """P(Y > Y0) when the reference Y0 (the due date's value) is itself forecast: P(Y > y) averaged over Y0's
+    quantile function, the two taken as independent (slightly cautious where they are correlated, as on a walk)."""
+    grid = (np.arange(points) + 0.5) / points
+    reference = np.interp(grid, levels, np.maximum.accumulate(np.asarray(reference_quantiles, dtype=float)))
+    above = np.mean([1.0 - cdf(quantiles, levels, float(y)) for y in reference])
+    return float(np.clip(above, clip, 1.0 - clip))

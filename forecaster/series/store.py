@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS series_forecasts (
     due TEXT NOT NULL,
     resolution_date TEXT NOT NULL,
     reference REAL NOT NULL,
+    reference_known INTEGER NOT NULL,
+    reference_quantiles TEXT NOT NULL,
     probability REAL NOT NULL CHECK (probability BETWEEN 0 AND 1),
     levels TEXT NOT NULL,
     quantiles TEXT NOT NULL,
@@ -35,6 +37,9 @@ CREATE TABLE IF NOT EXISTS series_forecasts (
 );
 CREATE INDEX IF NOT EXISTS series_forecasts_question ON series_forecasts (question_id, created_at);
 """
+
+
+JSON_COLUMNS = ("levels", "quantiles", "reference_quantiles", "history", "fan")
 
 
 class MemberStore(Closing):
@@ -49,18 +54,18 @@ class MemberStore(Closing):
         with self.db.conn:
             self.db.conn.execute(
                 "INSERT OR REPLACE INTO series_forecasts (run_id, question_id, created_at, source, series_id,"
-                " threshold, model, due, resolution_date, reference, probability, levels, quantiles, history, fan)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " threshold, model, due, resolution_date, reference, reference_known, reference_quantiles, probability,"
+                " levels, quantiles, history, fan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [run_id, f.question_id, dt.datetime.now(dt.timezone.utc).isoformat(), f.ref.source, f.ref.id,
                  f.ref.threshold, f.model, f.due.isoformat(), f.resolution_date.isoformat(), f.reference,
-                 f.probability, json.dumps(list(f.levels)), json.dumps(list(f.quantiles)),
+                 int(f.reference_known), json.dumps(list(f.reference_quantiles)), f.probability, json.dumps(list(f.levels)), json.dumps(list(f.quantiles)),
                  json.dumps(f.history.to_json()), json.dumps(fan)])
 
     def history(self, question_id: str) -> list[dict[str, Any]]:
         """The question's member forecasts, oldest first, JSON fields decoded."""
         rows = self.db.query("SELECT * FROM series_forecasts WHERE question_id = ? ORDER BY created_at",
                              [question_id])
-        return [{**r, **{k: json.loads(r[k]) for k in ("levels", "quantiles", "history", "fan")}} for r in rows]
+        return [{**r, **{k: json.loads(r[k]) for k in JSON_COLUMNS}} for r in rows]
 
     def latest(self, question_id: str) -> dict[str, Any] | None:
         rows = self.history(question_id)

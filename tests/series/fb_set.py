@@ -11,13 +11,13 @@ from tests.series.conftest import DUE
 HORIZONS = ("2026-03-09", "2026-04-01")
 
 
-def dataset_question(source: str, qid: str) -> dict:
+def dataset_question(source: str, qid: str, dates: tuple[str, ...] = HORIZONS) -> dict:
     return {"id": qid, "source": source, "question": f"Will {qid} have increased by {{resolution_date}} as compared "
             "to its value on {forecast_due_date}?", "resolution_criteria": "Resolves to the value on the date.",
             "background": "A series.", "url": "https://example.org", "source_intro": "", "market_info_open_datetime":
             "N/A", "market_info_close_datetime": "N/A", "market_info_resolution_criteria": "N/A",
             "freeze_datetime": "2026-02-20T00:00:00+00:00", "freeze_datetime_value": "150.0",
-            "freeze_datetime_value_explanation": "The latest value.", "resolution_dates": list(HORIZONS)}
+            "freeze_datetime_value_explanation": "The latest value.", "resolution_dates": list(dates)}
 
 
 def write_set(folder: Path) -> Path:

@@ -26,7 +26,7 @@ from forecaster.names import SERIES
 from forecaster.series.cache import SeriesCache
 from forecaster.series.member import SeriesFailure, SeriesForecast, question_inputs, series_forecasts
 from forecaster.series.plots import plot_series_member
-from forecaster.series.probability import probability_above
+from forecaster.series.probability import probability_above, probability_above_unknown
 from forecaster.series.ref import SeriesRef
 from forecaster.series.store import MemberStore
 from forecaster.settings import EnsembleSettings
@@ -56,7 +56,8 @@ def test_every_served_series_question_gets_a_member_read_from_its_quantiles(outc
     assert len(outcomes) == 6  # three series at two resolution dates; ACLED and the market have none
     for f in outcomes.values():
         assert isinstance(f, SeriesForecast)
-        assert f.probability == probability_above(f.quantiles, f.levels, f.reference, 0.01)
+        assert f.probability == (probability_above(f.quantiles, f.levels, f.reference, 0.01) if f.reference_known
+                                 else probability_above_unknown(f.quantiles, f.reference_quantiles, f.levels, 0.01))
 
 
 def test_a_rising_series_is_more_likely_higher_later(outcomes):

@@ -9,8 +9,8 @@ import pytest
 
 from forecaster.series.member import SeriesFailure, SeriesQuestion, group_forecasts
 from forecaster.series.model import LEVELS
-from forecaster.series.observations import Observations, daily
-from forecaster.series.probability import cdf, probability_above
+from forecaster.series.observations import Observations, daily, next_expected
+from forecaster.series.probability import cdf, probability_above, probability_above_unknown
 from forecaster.series.ref import SeriesRef
 from forecaster.settings import Settings
 
@@ -103,3 +103,26 @@ def test_long_horizons_are_forecast_on_a_coarser_grid_within_max_steps():
     q = SeriesQuestion("q", ref, DUE + dt.timedelta(days=3650), DUE)
     out = group_forecasts([q], synthetic(100 + 0.1 * np.arange(800)), Settings(series={"model": "autoets"}))["q"]
     assert len(out.fan_days) <= 400 + 1 and out.fan_days[-1] >= q.resolution_date
+
+
+def test_a_business_day_series_knows_its_value_over_the_weekend_due_date():
+    fridays = Observations.of((dt.date(2026, 2, 2) + dt.timedelta(days=d), 1.0) for d in range(26) if d % 7 < 5)
+    assert fridays.dates[-1] == dt.date(2026, 2, 27) and next_expected(fridays) == dt.date(2026, 3, 2)
+    sunday = dt.date(2026, 3, 1)
+    ref = SeriesRef("file", "x")
+    out = group_forecasts([SeriesQuestion("q", ref, sunday + dt.timedelta(days=7), sunday)], fridays,
+                          Settings(series={"model": "autoets"}))["q"]
+    assert out.reference_known and out.probability == probability_above(out.quantiles, LEVELS, 1.0, 0.01)
+
+
+def test_a_daily_series_forecasts_its_due_date_value_as_well():
+    rng = np.random.default_rng(5)
+    ref = SeriesRef("file", "x")
+    out = group_forecasts([SeriesQuestion("q", ref, DUE + dt.timedelta(days=7), DUE)],
+                          synthetic(50 + rng.normal(0, 1, 100)), Settings(series={"model": "autoets"}))["q"]
+    assert not out.reference_known and np.ptp(out.reference_quantiles) > 1
+
+
+def test_an_unknown_reference_with_the_same_distribution_is_a_coin():
+    q = np.linspace(-2, 2, len(LEVELS))
+    assert probability_above_unknown(q, q, LEVELS) == pytest.approx(0.5, abs=0.02)
