@@ -33,9 +33,10 @@ def main(
 
 def _register_all() -> None:
     from forecaster.cli import (calibrate, chronos, deploy, evaluate, events, feeds, rounds, scoring, server,
-                                timeseries, worker)
+                                timeseries, typed_scoring, worker)
 
-    for module in (events, scoring, timeseries, evaluate, rounds, calibrate, feeds, deploy, worker, server, chronos):
+    for module in (events, scoring, typed_scoring, timeseries, evaluate, rounds, calibrate, feeds, deploy, worker,
+                   server, chronos):
         module.register(app)
 
 

@@ -9,12 +9,14 @@ from typing import Optional
 import typer
 
 from forecaster.cli import common
+from forecaster.cli.typed_scoring import resolve_typed, stored_typed_question
 from forecaster.errors import InputError
 
 
 def resolve(
     question_id: Optional[str] = typer.Argument(None, help="The question to resolve."),
-    outcome: Optional[str] = typer.Argument(None, help="yes or no (1 or 0)."),
+    outcome: Optional[str] = typer.Argument(None, help="yes or no (1 or 0); for a question that is not yes/no: an "
+                                            "option, a number, a date, above_upper_bound or below_lower_bound."),
     resolution_date: Optional[str] = typer.Option(
         None, "--date", "-d", help="Resolution date, YYYY-MM-DD (default: today)."
     ),
@@ -25,7 +27,8 @@ def resolve(
         None, "--from", help="metaculus, manifold or polymarket: ask it about every stored question from it."
     ),
 ) -> None:
-    """Record how questions resolved: `resolve ID yes|no [--date D]`, `resolve --file F` or `resolve --from P`."""
+    """Record how questions resolved: `resolve ID yes|no|OPTION|NUMBER|DATE [--date D]`, `resolve --file F` or
+    `resolve --from P`."""
     from forecaster.scoring.resolutions import Resolution, parse_date, parse_outcome, read_resolutions_file
     from forecaster.names import id_problem
     from forecaster.scoring.store import ScoringStore
@@ -51,13 +54,16 @@ def resolve(
         if problem:  # the rule every door applies to ids
             raise InputError(f"QUESTION_ID {problem}")
         try:
-            value = parse_outcome(outcome)
-        except ValueError as exc:
-            raise InputError(f"OUTCOME {exc}") from None
-        try:
             when = parse_date(resolution_date) if resolution_date is not None else date.today()
         except ValueError as exc:
             raise InputError(f"--date {exc}") from None
+        typed = stored_typed_question(settings, question_id.strip())
+        if typed is not None:
+            return resolve_typed(settings, typed, outcome, when)
+        try:
+            value = parse_outcome(outcome)
+        except ValueError as exc:
+            raise InputError(f"OUTCOME {exc}") from None
         with ScoringStore(settings.database_path) as store:
             store.save([Resolution(question_id.strip(), value, when, "cli")])
         typer.echo(f"{question_id.strip()} resolved {'yes' if value else 'no'} on {when.isoformat()}")

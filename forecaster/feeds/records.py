@@ -26,7 +26,7 @@ class Pull:
         if not self.skipped:
             return None
         parts = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items()))
-        return f"{self.platform}: skipped {sum(self.skipped.values())} question(s) ({parts}); only binary ones are pulled"
+        return f"{self.platform}: skipped {sum(self.skipped.values())} question(s) ({parts}): kinds not forecast"
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,11 @@ class Submission:
 
 @dataclass(frozen=True)
 class PlatformOutcome:
-    """How a platform says a stored question ended: yes (1), no (0), or void (`outcome` None, `void` the reason)."""
+    """How a platform says a stored question ended: yes (1), no (0), void (`outcome` None, `void` the reason), or
+    for a question that is not yes/no its outcome as text (`typed`: an option, a number, a date, above_upper_bound)."""
 
     question_id: str
     outcome: int | None
     resolution_date: dt.date
     void: str = ""
+    typed: str = ""

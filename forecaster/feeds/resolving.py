@@ -1,4 +1,5 @@
-"""Reading back how a platform's stored questions ended and recording it: yes/no, or void (never scored)."""
+"""Reading back how a platform's stored questions ended and recording it: yes/no, a typed outcome (an option, a
+number, a date), or void (never scored)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from forecaster.feeds.metaculus import MetaculusClient
 from forecaster.feeds.records import PlatformOutcome
 from forecaster.scoring.resolutions import Resolution, Void
 from forecaster.scoring.store import ScoringStore
+from forecaster.scoring.typed_outcomes import TypedOutcomes, TypedResolution
 from forecaster.settings import Settings
 
 
@@ -28,7 +30,7 @@ class ResolveReport:
     failed: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        voids = sum(1 for o in self.resolved if o.outcome is None)
+        voids = sum(1 for o in self.resolved if o.outcome is None and not o.typed)
         return (f"{self.platform}: checked {self.checked} question(s): {len(self.resolved) - voids} resolved, "
                 f"{voids} void (never scored), {self.open} still open, {len(self.failed)} not reachable")
 
@@ -70,6 +72,9 @@ def _record(settings: Settings, report: ResolveReport) -> None:
     ended = report.resolved
     resolutions = [Resolution(o.question_id, o.outcome, o.resolution_date, report.platform)
                    for o in ended if o.outcome is not None]
-    voids = [Void(o.question_id, o.void, o.resolution_date, report.platform) for o in ended if o.outcome is None]
+    voids = [Void(o.question_id, o.void, o.resolution_date, report.platform) for o in ended if o.void]
+    typed = [TypedResolution(o.question_id, o.typed, o.resolution_date, report.platform) for o in ended if o.typed]
     with ScoringStore(settings.database_path) as store:
         store.save(resolutions, voids=voids)
+    with TypedOutcomes(settings.database_path) as outcomes:
+        outcomes.save(typed)

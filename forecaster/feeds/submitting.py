@@ -13,14 +13,22 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from forecaster.errors import ConfigError
+from forecaster.events.questions import Question
 from forecaster.events.store import ForecastStore
+from forecaster.events.typed.fields import DEFAULT_OUTCOME_COUNT
+from forecaster.events.typed_store import question_from_row, run_typed
 from forecaster.feeds.http import MalformedAnswer, PlatformUnavailable, RequestRefused, TokenRefused
 from forecaster.feeds.metaculus import PLATFORM, MetaculusClient, comment_body, forecast_body
+from forecaster.feeds.metaculus_types import typed_body
 from forecaster.feeds.records import ACCEPTED, FAILED, REFUSED, Submission
 from forecaster.feeds.store import FeedStore
 from forecaster.settings import Settings
 
 FORECAST, COMMENT = "forecast", "comment"
+
+
+class BrokenRule(Exception):
+    """A body that breaks one of the server's rules, found before posting it."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,8 @@ class Planned:
     external_id: str
     forecast: list[dict[str, Any]]
     comment: dict[str, Any] | None
+    # The server's rules the forecast body breaks (checked before posting; such a body is never sent).
+    problems: tuple[str, ...] = ()
 
 
 @dataclass
@@ -53,6 +63,8 @@ def plan_submission(settings: Settings, run: str, comment: bool) -> SubmitReport
         run_id = store.resolve_run(run)
         rows = [r for r in store.run_ensembles(run_id) if r["source"] == PLATFORM]
         texts = {r["question_id"]: comment_text(store, run_id, r) for r in rows} if comment else {}
+        typed = {qid: (question_from_row(store.question(qid)), values)
+                 for qid, values in run_typed(store.db, run_id).items()}
     report = SubmitReport(run_id)
     with FeedStore(settings.database_path) as feeds:
         done = feeds.accepted(PLATFORM, FORECAST, run_id)
@@ -66,9 +78,20 @@ def plan_submission(settings: Settings, run: str, comment: bool) -> SubmitReport
         if qid in done and not wants_comment:
             report.already.append(qid)
             continue
-        report.planned.append(Planned(qid, external, [] if qid in done else forecast_body(external, r["probability"]),
-                                      comment_body(post, texts[qid]) if wants_comment else None))
+        body, problems = ([], []) if qid in done else _body(external, r["probability"], typed.get(qid))
+        report.planned.append(Planned(qid, external, body, comment_body(post, texts[qid]) if wants_comment else None,
+                                      tuple(problems)))
     return report
+
+
+def _body(external: str, probability: float, typed: tuple[Question, list[float]] | None,
+          ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The forecast body of a question, and the server's rules it breaks (none, by construction; checked anyway)."""
+    if typed is None:
+        return forecast_body(external, probability), []
+    question, values = typed
+    return typed_body(int(external), question.type, values, question.options, question.open_lower_bound,
+                      question.open_upper_bound, question.outcome_count or DEFAULT_OUTCOME_COUNT)
 
 
 def submit(settings: Settings, report: SubmitReport, sleep: Callable[[float], None] = time.sleep,
@@ -93,7 +116,11 @@ def _post(client: MetaculusClient, feeds: FeedStore, report: SubmitReport, item:
     """One post, recorded; True when the platform accepted it."""
     send = client.post_forecast if kind == FORECAST else client.post_comment
     try:
+        if kind == FORECAST and item.problems:  # never sent: the server would refuse it
+            raise BrokenRule("breaks the server's rules: " + "; ".join(item.problems))
         answer, status, error = send(body), ACCEPTED, ""
+    except BrokenRule as exc:
+        answer, status, error = None, REFUSED, str(exc)
     except TokenRefused as exc:
         raise TokenRefused(f"{exc}; {len(report.posted)} post(s) made before it") from None
     except RequestRefused as exc:

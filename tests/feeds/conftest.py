@@ -15,6 +15,7 @@ from tests.feeds.standins import (
     MetaculusStandIn,
     PolymarketStandIn,
     manifold_market,
+    metaculus_group,
     metaculus_post,
     polymarket_market,
 )
@@ -30,10 +31,28 @@ def point_at(monkeypatch, platform: str, base_url: str) -> None:
 
 
 def metaculus_posts() -> list[dict]:
-    """Three open binary questions, a numeric one and a group post, all in tournament `aib`."""
-    group = {**metaculus_post(105, 1005), "question": None, "group_of_questions": {"questions": []}}
+    """Three open binary questions, a conditional post and a notebook, all in tournament `aib` (`typed_posts`:
+    every other type)."""
+    conditional = {**metaculus_post(104, 1004), "question": None, "conditional": {"condition": {}, "child": {}}}
+    notebook = {**metaculus_post(105, 1005), "question": None, "notebook": {"markdown": "Notes."}}
     return [metaculus_post(101, 1001, cp=0.3), metaculus_post(102, 1002, cp=None), metaculus_post(103, 1003),
-            metaculus_post(104, 1004, kind="numeric"), group]
+            conditional, notebook]
+
+
+def typed_posts() -> list[dict]:
+    """A tournament of every type: binary, multiple choice, numeric (log scale, open above), date (open below),
+    discrete, and a group of two numeric questions."""
+    return [metaculus_post(201, 2001, cp=0.4), metaculus_post(202, 2002, kind="multiple_choice"),
+            metaculus_post(203, 2003, kind="numeric"), metaculus_post(204, 2004, kind="date"),
+            metaculus_post(205, 2005, kind="discrete"), metaculus_group(206, [2006, 2007])]
+
+
+@pytest.fixture
+def typed_metaculus(monkeypatch, data_dir) -> Iterator[MetaculusStandIn]:
+    with MetaculusStandIn(typed_posts()) as standin:
+        point_at(monkeypatch, "metaculus", standin.url + "/api")
+        monkeypatch.setenv("FORECASTER_FEEDS__METACULUS__TOKEN", standin.token)
+        yield standin
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from tests.feeds.metaculus_rules import TYPED_FIELDS, forecast_error, forecast_value
+
 
 @dataclass
 class Request:
@@ -135,10 +137,18 @@ def metaculus_post(post_id: int, question_id: int, kind: str = "binary", tournam
         "status": "open", "open_time": "2026-11-01T00:00:00Z", "scheduled_close_time": "2027-05-01T00:00:00Z",
         "scheduled_resolve_time": "2027-06-30T00:00:00Z", "actual_resolve_time": None, "resolution": None,
         "aggregations": {"recency_weighted": {"latest": {"centers": [cp]} if cp is not None else None}},
+        **TYPED_FIELDS.get(kind, {}),
     }
     return {"id": post_id, "title": question["title"], "slug": f"event-{question_id}", "status": "open",
             "resolved": False, "projects": {"tournament": [{"id": 32813, "slug": tournament}]},
             "question": question}
+
+
+def metaculus_group(post_id: int, question_ids: list[int], kind: str = "numeric") -> dict[str, Any]:
+    """A post holding a group of questions, each with a label (the group's sub-questions)."""
+    post = metaculus_post(post_id, question_ids[0], kind=kind, title=f"Group {post_id}")
+    subs = [{**metaculus_post(post_id, q, kind=kind)["question"], "label": f"part {q}"} for q in question_ids]
+    return {**post, "question": None, "group_of_questions": {"questions": subs}}
 
 
 class MetaculusStandIn(StandIn):
@@ -153,8 +163,19 @@ class MetaculusStandIn(StandIn):
         self.comments: list[dict[str, Any]] = []
         self.next_loops = False  # every page's `next` points back at the page itself
 
-    def resolve(self, post_id: int, resolution: str, when: str = "2027-07-01T12:00:00Z") -> None:
-        question = self.posts[post_id]["question"]
+    def questions(self) -> dict[int, dict[str, Any]]:
+        """Every question by id, a group's included."""
+        found = {}
+        for post in self.posts.values():
+            subs = [post["question"]] if post.get("question") else (post.get("group_of_questions") or {}).get(
+                "questions", [])
+            found.update({q["id"]: q for q in subs})
+        return found
+
+    def resolve(self, post_id: int, resolution: str, when: str = "2027-07-01T12:00:00Z",
+                question_id: int | None = None) -> None:
+        post = self.posts[post_id]
+        question = post["question"] if question_id is None else self.questions()[question_id]
         question.update(status="resolved", resolution=resolution, actual_resolve_time=when)
 
     def route(self, request: Request) -> Answer:
@@ -187,21 +208,20 @@ class MetaculusStandIn(StandIn):
         return {"next": next_url, "previous": None, "results": wanted[offset: offset + limit]}
 
     def _forecast(self, body: Any) -> Answer:
-        """The server's rules for binary forecasts: a list of items, a known binary question, p in [0.001, 0.999]."""
+        """The server's rules (tests/feeds/metaculus_rules.py): a list of items, each a known question with the
+        body its type needs, meeting that type's rules; all refused when one breaks a rule."""
         if not isinstance(body, list) or not body:
             return 400, {"non_field_errors": ["Expected a non-empty list of forecasts."]}
-        questions = {p["question"]["id"]: p["question"] for p in self.posts.values() if p.get("question")}
+        questions = self.questions()
         for item in body:
             question = questions.get(item.get("question")) if isinstance(item, dict) else None
             if question is None:
                 return 400, {"question": ["Invalid question id."]}
-            p = item.get("probability_yes")
-            if question["type"] != "binary" or isinstance(p, bool) or not isinstance(p, (int, float)):
-                return 400, {"probability_yes": ["A binary question needs probability_yes."]}
-            if not 0.001 <= p <= 0.999:
-                return 400, {"probability_yes": ["Probability must be between 0.001 and 0.999."]}
+            broken = forecast_error(item, question)
+            if broken is not None:
+                return 400, {broken[0]: [broken[1]]}
         for item in body:
-            self.forecasts.setdefault(item["question"], []).append(item["probability_yes"])
+            self.forecasts.setdefault(item["question"], []).append(forecast_value(item, questions[item["question"]]))
         return 201, {}
 
     def _comment(self, body: Any) -> Answer:

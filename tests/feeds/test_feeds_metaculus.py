@@ -50,10 +50,10 @@ def test_a_hidden_community_prediction_is_left_empty(metaculus, feed_settings):
     assert second.external_id == "1002" and second.market_probability is None
 
 
-def test_questions_other_than_binary_are_skipped_and_counted(metaculus, feed_settings):
+def test_conditionals_and_notebooks_are_skipped_and_counted(metaculus, feed_settings):
     pulled = pull(feed_settings, "metaculus", "aib")
-    assert pulled.skipped == {"numeric": 1, "group_of_questions": 1}
-    assert "skipped 2 question(s) (1 group_of_questions, 1 numeric)" in pulled.skipped_line()
+    assert pulled.skipped == {"conditional": 1, "notebook": 1}
+    assert "skipped 2 question(s) (1 conditional, 1 notebook)" in pulled.skipped_line()
 
 
 def test_a_next_url_that_loops_is_refused_naming_the_field(metaculus, feed_settings):

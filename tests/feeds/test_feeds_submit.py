@@ -99,12 +99,13 @@ def test_a_question_the_platform_stays_down_for_is_recorded_and_the_rest_go_on(m
 
 
 def test_a_body_the_platform_refuses_is_recorded_with_its_answer(metaculus, db, cli):
-    store_run(db, "run-3", {"metaculus-1004": ("metaculus", "1004", "104", 0.5)})  # a numeric question
-    result = cli("submit", "metaculus", "--run", "run-3")
+    metaculus.posts[103]["question"]["type"] = "multiple_choice"  # a yes/no answer to a multiple-choice question
+    metaculus.posts[103]["question"]["options"] = ["a", "b"]
+    result = cli("submit", "metaculus", "--run", "run-1")
     assert result.exit_code == 1
-    [row] = recorded(db)
+    [_, row] = recorded(db)
     assert row.status == "refused" and "HTTP 400" in row.error
-    assert row.answer == {"probability_yes": ["A binary question needs probability_yes."]}
+    assert row.answer == {"probability_yes_per_category": ["probability_yes_per_category must give every option."]}
 
 
 def test_429_on_a_post_waits_and_goes_on(metaculus, db, cli):
