@@ -18,6 +18,8 @@ from forecaster.events.ensemble import EnsembleForecast
 from forecaster.learning.combiner import Combiner
 from forecaster.learning.learned_file import load_for_agents
 from forecaster.events.plots import plot_question
+from forecaster.events.typed.plots import plot_typed
+from forecaster.events.typed_store import question_from_row, typed_history
 from forecaster.events.questions import DEFAULT_LIMITS, Question
 from forecaster.question_files import load_all_questions
 from forecaster.events.rendering import forecasts_markdown, stored_summary
@@ -150,8 +152,12 @@ def finish_run_task(settings: Settings, run_id: str, status: str, reason: str | 
 @task(name="plot-question", task_run_name="plot: {question_id}", cache_policy=NO_CACHE, retries=1)
 def plot_task(settings: Settings, question_id: str) -> Path:
     store = ForecastStore(settings.database_path)
-    path = plot_question(store.question(question_id), store.ensemble_history(question_id),
-                         store.agent_history(question_id), settings.plots_dir)
+    question = question_from_row(store.question(question_id))
+    if question.type != "binary":
+        path = plot_typed(question, typed_history(store.db, question_id), settings.plots_dir)
+    else:
+        path = plot_question(store.question(question_id), store.ensemble_history(question_id),
+                             store.agent_history(question_id), settings.plots_dir)
     publish_png(path, artifact_key("plot", question_id), question_id,
                 f"Forecast history and latest distributions for {question_id}")
     return path

@@ -37,17 +37,30 @@ def forecast(
                                          "workers of the Prefect server at PREFECT_API_URL."),
     resume: Optional[str] = typer.Option(None, "--resume", metavar="RUN_ID", help="Take up an ended run: skip "
                                          "the questions it stored, forecast the rest into it."),
+    options: Optional[str] = typer.Option(None, "--options", help='QUESTION is multiple choice with these '
+                                          'options, comma-separated: "Red,Blue,Green".'),
 ) -> None:
     """Forecast one question or a file of questions with the agent ensemble, store and plot them."""
     if not question and not questions:
         raise typer.BadParameter("give a QUESTION or --questions FILE")
+    if options is not None and not question:
+        raise typer.BadParameter("--options belong to a QUESTION given on the command line")
     if shards:
         from forecaster.cli.shards import run_sharded
 
         with common.clean_errors():
             day = _date(as_of)
         return run_sharded(questions, shards, agent, method, day)
-    run_forecast(questions, [question] if question else None, agent, method, as_of, resume)
+    inline = [_inline(question, options)] if question else None
+    run_forecast(questions, inline, agent, method, as_of, resume)
+
+
+def _inline(question: str, options: str | None) -> str | dict:
+    """The question as the flow's `questions` parameter takes it; with options, a multiple-choice record (the
+    door checks the options)."""
+    if options is None:
+        return question
+    return {"question": question, "type": "multiple_choice", "options": [o.strip() for o in options.split(",")]}
 
 
 def demo() -> None:
@@ -55,7 +68,7 @@ def demo() -> None:
     run_forecast(DEMO_QUESTIONS, None, None, None, None)
 
 
-def run_forecast(questions_file: Path | None, inline: list[str] | None, agents: list[str] | None,
+def run_forecast(questions_file: Path | None, inline: list[str | dict] | None, agents: list[str] | None,
                  method: str | None, as_of: str | None, resume: str | None = None) -> None:
     from forecaster.config_checks import check_settings
     from forecaster.events.agents import first_model
@@ -100,9 +113,16 @@ def history(question_id: str = typer.Argument(..., help="The question's id (see 
     typer.echo(question["text"])
     agents = store.agent_history(question_id)
     contexts = store.contexts(question_id)
+    typed = typed_rows(store, question)
     for row in store.ensemble_history(question_id):
-        typer.echo(f"{row['created_at'][:19]}  as of {row['as_of']}  ensemble ({row['method']}) {row['probability']:.3f}")
-        for a in (a for a in agents if a["run_id"] == row["run_id"]):
+        if typed is not None:
+            typer.echo(f"{row['created_at'][:19]}  as of {row['as_of']}  ensemble ({row['method']})")
+            for line in typed.get(row["run_id"], []):
+                typer.echo(f"    {line}")
+        else:
+            typer.echo(f"{row['created_at'][:19]}  as of {row['as_of']}  ensemble ({row['method']}) "
+                       f"{row['probability']:.3f}")
+        for a in (a for a in agents if a["run_id"] == row["run_id"] and typed is None):
             flag = "  LOW MASS" if a["low_mass"] else ""
             typer.echo(f"    {a['agent']:<20} {a['probability']:.3f}  median {a['median']:.2f}  mode {a['mode']:.2f}"
                        f"  entropy {a['entropy_bits']:.2f} bits  mass {a['mass']:.3g}{flag}")
@@ -118,6 +138,20 @@ def history(question_id: str = typer.Argument(..., help="The question's id (see 
     for run_id, failures in store.failures(question_id).items():
         for f in failures:
             typer.echo(f"run {run_id}: {f['agent']} could not forecast: {f['reason']}")
+
+
+def typed_rows(store, question: dict) -> dict[str, list[str]] | None:
+    """Per run, one line per member (ensemble first) of a question that is not yes/no; None for a yes/no one."""
+    from forecaster.events.typed.shown import typed_line
+    from forecaster.events.typed_store import ENSEMBLE, question_from_row, typed_history
+
+    record = question_from_row(question)
+    if record.type == "binary":
+        return None
+    lines: dict[str, list[str]] = {}
+    for r in sorted(typed_history(store.db, record.id), key=lambda r: r["member"] != ENSEMBLE):
+        lines.setdefault(r["run_id"], []).append(f"{r['member']:<20} {typed_line(record, r['kind'], r['values'])}")
+    return lines
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -40,3 +40,10 @@ def test_history_of_an_unknown_question_is_a_clear_error(data_dir):
     result = runner.invoke(app, ["history", "q-nope"])
     assert result.exit_code == 2
     assert "question 'q-nope' not found" in result.output
+
+
+def test_options_that_repeat_are_refused_before_anything_runs(data_dir):
+    result = runner.invoke(app, ["forecast", "Which colour wins?", "--options", "Red,Red"])
+    assert result.exit_code == 2
+    assert "questions[0]: question 'Which colour wins?' field 'options' must be a list of 2 to 26" in result.output
+    assert not (data_dir / "forecaster.db").exists()

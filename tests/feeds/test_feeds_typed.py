@@ -97,3 +97,22 @@ def test_resolve_takes_an_option_and_refuses_one_the_question_lacks(typed_db, cl
     assert cli("resolve", "metaculus-2004", "2027-05-01", "--date", "2027-05-02").exit_code == 0
     with TypedOutcomes(typed_db) as outcomes:
         assert {q: r.outcome for q, r in outcomes.all().items()} == {"metaculus-2004": "2027-05-01"}
+
+
+def test_history_shows_each_members_options_and_cdf_summary(typed_db, cli):
+    choice = cli("history", "metaculus-2002")
+    assert choice.exit_code == 0, choice.output
+    assert "ensemble             A) Red 0.4" in choice.output and "agent-1              B) Blue 0.5" in choice.output
+    numeric = cli("history", "metaculus-2003")
+    assert "ensemble             median " in numeric.output and "launches (80%: " in numeric.output
+
+
+@pytest.mark.parametrize("question_id", ["metaculus-2002", "metaculus-2004"])
+def test_a_typed_question_is_plotted(typed_db, pulled, tmp_path, question_id):
+    from forecaster.events.store import ForecastStore
+    from forecaster.events.typed.plots import plot_typed
+    from forecaster.events.typed_store import typed_history
+
+    with ForecastStore(typed_db) as store:
+        path = plot_typed(pulled[question_id], typed_history(store.db, question_id), tmp_path)
+    assert path.stat().st_size > 10_000
