@@ -69,3 +69,21 @@ def test_forecast_feed_flow_pulls_forecasts_and_publishes_its_counts(prefect_ser
             flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
     assert published.key == "forecast-feed-manifold"
     assert "| pulled | 2 |" in published.data and "| submitted | 0 |" in published.data
+
+
+def test_a_tournament_of_every_type_is_pulled_forecast_submitted_and_scored(prefect_server, pool, typed_metaculus,
+                                                                           no_retrieval, data_dir, tmp_path):
+    questions = tmp_path / "typed.jsonl"
+    invoke("pull", "metaculus", "--tournament", "aib", "--limit", "4", "--out", str(questions))
+    invoke("forecast", "--questions", str(questions))
+    invoke("submit", "metaculus")
+    assert sorted(typed_metaculus.forecasts) == [2001, 2002, 2003, 2004]  # every body accepted by the rules
+    with FeedStore(data_dir / "forecaster.db") as feeds:
+        assert {s.status for s in feeds.submissions()} == {"accepted"}
+    assert len(typed_metaculus.forecasts[2003][0]) == 201 and set(typed_metaculus.forecasts[2002][0]) == {
+        "Red", "Blue", "Green"}
+
+    typed_metaculus.resolve(202, "Green")
+    invoke("resolve", "--from", "metaculus")
+    scored = invoke("score-types")
+    assert "metaculus-2002" in scored.output and "1 resolved typed question(s) scored" in scored.output

@@ -29,7 +29,7 @@ CDF_PREFIX = "My forecast: the probability is "
 
 def choice_prompt(tokenizer: Any, question: Question, style: str, today: dt.date,
                   passages: Sequence[Any] = (), reasoning: str | None = None) -> PromptParts:
-    """The options labelled A, B, C...; the answer is a label."""
+    """The options labelled A, B, C...; the answer is a label, read with its leading space (" A")."""
     check_style(style)
     options = "\n".join(f"{label}) {option}" for label, option in zip(labels(len(question.options)),
                                                                       question.options))

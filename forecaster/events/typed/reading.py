@@ -65,7 +65,8 @@ def _read_choices(agent, questions, days, passages, reasonings) -> list[Any]:
               for q, day, ps, why in zip(questions, days, passages, reasonings)]
     ok = [k for k, f in enumerate(fitted) if f.parts is not None]
     read = ChoiceReader(agent.reader).read_many([fitted[k].parts for k in ok],
-                                                [labels(len(questions[k].options)) for k in ok])
+                                                [[f" {label}" for label in labels(len(questions[k].options))]
+                                                 for k in ok])
     readouts: dict[int, Any] = dict(zip(ok, read))
     out = []
     for k, (q, f, why) in enumerate(zip(questions, fitted, reasonings)):
