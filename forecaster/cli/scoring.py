@@ -29,8 +29,7 @@ def resolve(
 ) -> None:
     """Record how questions resolved: `resolve ID yes|no|OPTION|NUMBER|DATE [--date D]`, `resolve --file F` or
     `resolve --from P`."""
-    from forecaster.scoring.resolutions import Resolution, parse_date, parse_outcome, read_resolutions_file
-    from forecaster.names import id_problem
+    from forecaster.scoring.resolutions import read_resolutions_file
     from forecaster.scoring.store import ScoringStore
 
     settings = common.settings()
@@ -50,23 +49,32 @@ def resolve(
             return
         if question_id is None or outcome is None:
             raise InputError("give QUESTION_ID and OUTCOME (yes or no), or --file F")
-        problem = id_problem(question_id.strip())
-        if problem:  # the rule every door applies to ids
-            raise InputError(f"QUESTION_ID {problem}")
-        try:
-            when = parse_date(resolution_date) if resolution_date is not None else date.today()
-        except ValueError as exc:
-            raise InputError(f"--date {exc}") from None
-        typed = stored_typed_question(settings, question_id.strip())
-        if typed is not None:
-            return resolve_typed(settings, typed, outcome, when)
-        try:
-            value = parse_outcome(outcome)
-        except ValueError as exc:
-            raise InputError(f"OUTCOME {exc}") from None
-        with ScoringStore(settings.database_path) as store:
-            store.save([Resolution(question_id.strip(), value, when, "cli")])
-        typer.echo(f"{question_id.strip()} resolved {'yes' if value else 'no'} on {when.isoformat()}")
+        _resolve_one(settings, question_id.strip(), outcome, resolution_date)
+
+
+def _resolve_one(settings, question_id: str, outcome: str, resolution_date: str | None) -> None:
+    """One question's outcome: yes/no, or for a question that is not yes/no what its type takes."""
+    from forecaster.names import id_problem
+    from forecaster.scoring.resolutions import Resolution, parse_date, parse_outcome
+    from forecaster.scoring.store import ScoringStore
+
+    problem = id_problem(question_id)
+    if problem:  # the rule every door applies to ids
+        raise InputError(f"QUESTION_ID {problem}")
+    try:
+        when = parse_date(resolution_date) if resolution_date is not None else date.today()
+    except ValueError as exc:
+        raise InputError(f"--date {exc}") from None
+    typed = stored_typed_question(settings, question_id)
+    if typed is not None:
+        return resolve_typed(settings, typed, outcome, when)
+    try:
+        value = parse_outcome(outcome)
+    except ValueError as exc:
+        raise InputError(f"OUTCOME {exc}") from None
+    with ScoringStore(settings.database_path) as store:
+        store.save([Resolution(question_id, value, when, "cli")])
+    typer.echo(f"{question_id} resolved {'yes' if value else 'no'} on {when.isoformat()}")
 
 
 def _resolve_from(settings, platform: str) -> None:
