@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
+import numpy as np
+
 from forecaster.errors import ForecasterError
 from forecaster.series.cache import SeriesCache
 from forecaster.series.http import SourceError, SourceUnreachable
@@ -70,53 +72,93 @@ Outcome = SeriesForecast | SeriesFailure
 
 def series_forecasts(questions: Sequence[SeriesQuestion], settings: Settings, cache: SeriesCache,
                      sleep: Callable[[float], None] = time.sleep) -> dict[str, Outcome]:
-    """Every question's outcome, by question id; one fetch and one model call per (series, due date)."""
+    """Every question's outcome, by question id; one fetch per (series, due date), one model call per grid."""
     groups: dict[tuple[str, str, dt.date], list[SeriesQuestion]] = {}
     for q in questions:
         groups.setdefault((q.ref.source, q.ref.id, q.due), []).append(q)
     out: dict[str, Outcome] = {}
+    fetched: list[tuple[Sequence[SeriesQuestion], Observations]] = []
     down: dict[str, str] = {}  # sources found unreachable: not asked again in this call
     for (source, series_id, due), group in groups.items():
         try:
             if source in down:
                 raise SourceError(f"{source}: source unavailable ({down[source]})")
-            obs = cached_fetch(SeriesRef(source, series_id), due, settings, cache, sleep)
+            fetched.append((group, cached_fetch(SeriesRef(source, series_id), due, settings, cache, sleep)))
         except ForecasterError as exc:  # a source down, a key refused, a series unknown: recorded, not raised
             if isinstance(exc, SourceUnreachable):
                 down[source] = str(exc)[:200]
             out.update({q.question_id: SeriesFailure(q.question_id, str(exc)[:500]) for q in group})
-            continue
-        out.update(group_forecasts(group, obs, settings))
+    out.update(forecast_groups(fetched, settings))
     return out
 
 
 def group_forecasts(group: Sequence[SeriesQuestion], obs: Observations, settings: Settings) -> dict[str, Outcome]:
-    """The questions of one series and due date, from its observations (already cut before the due date)."""
-    due = group[0].due
-    obs = obs.before(due)  # defence in depth: whatever a source returned, nothing on or after the due date
+    """The questions of one series and due date, from its observations."""
+    return forecast_groups([(group, obs)], settings)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the model reads for one series: its grid's history, from the day before the due date."""
+
+    last: dt.date
+    last_value: float
+    step: int
+    steps: int
+    history: np.ndarray
+
+
+def forecast_groups(fetched: Sequence[tuple[Sequence[SeriesQuestion], Observations]],
+                    settings: Settings) -> dict[str, Outcome]:
+    """Each (series, due date)'s questions from its observations; the model runs once per number of steps (a
+    round's series share one), so Chronos-2 forecasts them in one batch."""
     out: dict[str, Outcome] = {}
-    usable = []
-    for q in group:
-        problem = _problem(q, obs)
-        if problem:
-            out[q.question_id] = SeriesFailure(q.question_id, f"{q.ref.key}: {problem}")
-        else:
-            usable.append(q)
-    if usable:
-        fan = fan_of(obs, due, [(q.resolution_date - due).days + 1 for q in usable], settings)  # type: ignore[operator]
-        out.update({q.question_id: _forecast(q, obs, fan, settings) for q in usable})
+    plans = []
+    for group, obs in fetched:
+        due = group[0].due
+        obs = obs.before(due)  # defence in depth: whatever a source returned, nothing on or after the due date
+        usable = []
+        for q in group:
+            problem = _problem(q, obs)
+            if problem:
+                out[q.question_id] = SeriesFailure(q.question_id, f"{q.ref.key}: {problem}")
+            else:
+                usable.append(q)
+        if usable:
+            horizons = [(q.resolution_date - due).days + 1 for q in usable]  # type: ignore[operator]
+            plans.append((usable, obs, _plan(obs, due, horizons, settings)))
+    fans = _fans([plan for _, _, plan in plans], settings)
+    for (usable, obs, _), fan in zip(plans, fans):
+        for q in usable:
+            out[q.question_id] = (_forecast(q, obs, fan, settings) if isinstance(fan, Fan)
+                                  else SeriesFailure(q.question_id, f"{q.ref.key}: {fan}"))
     return out
 
 
-def fan_of(obs: Observations, due: dt.date, horizons: Sequence[int], settings: Settings) -> Fan:
-    """The model's fan from the day before `due` out to the longest horizon (days after that day)."""
+def _plan(obs: Observations, due: dt.date, horizons: Sequence[int], settings: Settings) -> _Plan:
+    """The grid reaching the longest horizon (days after the day before `due`) and its history."""
     last = due - dt.timedelta(days=1)
     _, values = daily(obs, last)
     step = step_for(horizons, settings.series.max_steps)
-    steps = math.ceil(max(horizons) / step)
-    history = grid(values, step, settings.series.max_history)
-    quantiles = forecast_quantiles([history], steps, settings)[0]
-    return Fan(last, float(values[-1]), step, LEVELS, quantiles)
+    return _Plan(last, float(values[-1]), step, math.ceil(max(horizons) / step),
+                 grid(values, step, settings.series.max_history))
+
+
+def _fans(plans: Sequence[_Plan], settings: Settings) -> list[Fan | str]:
+    """Each plan's fan, or why the model could not forecast it (the member fails; the run goes on)."""
+    fans: list[Fan | str] = [""] * len(plans)
+    by_steps: dict[int, list[int]] = {}
+    for i, plan in enumerate(plans):
+        by_steps.setdefault(plan.steps, []).append(i)
+    for steps, indexes in by_steps.items():
+        try:
+            quantiles = forecast_quantiles([plans[i].history for i in indexes], steps, settings)
+        except Exception as exc:  # a model server down, a checkpoint missing: this member only
+            quantiles = [f"{model_name(settings)} failed: {type(exc).__name__}: {str(exc)[:200]}"] * len(indexes)
+        for i, q in zip(indexes, quantiles):
+            p = plans[i]
+            fans[i] = q if isinstance(q, str) else Fan(p.last, p.last_value, p.step, LEVELS, q)
+    return fans
 
 
 def _problem(q: SeriesQuestion, obs: Observations) -> str | None:

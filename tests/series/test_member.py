@@ -178,3 +178,10 @@ def test_the_question_plot_shows_the_member_beside_the_agents(outcomes, fb_quest
            "distribution": list(series_member(f, 1.0).distribution)}
     path = plot_question({"id": f.question_id, "text": "Will it rise?"}, [], [row], tmp_path)
     assert path.stat().st_size > 10_000
+
+
+def test_a_learned_file_weighing_the_member_is_accepted_for_the_configured_agents(tmp_path):
+    from forecaster.learning.learned_file import load_for_agents, write_combiner
+
+    path = write_combiner(fit_combiner(rows()), tmp_path / "learned.json")
+    assert load_for_agents(path, ["agent-a"]).weights[SERIES] > 0

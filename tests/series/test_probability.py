@@ -126,3 +126,12 @@ def test_a_daily_series_forecasts_its_due_date_value_as_well():
 def test_an_unknown_reference_with_the_same_distribution_is_a_coin():
     q = np.linspace(-2, 2, len(LEVELS))
     assert probability_above_unknown(q, q, LEVELS) == pytest.approx(0.5, abs=0.02)
+
+
+def test_a_model_that_fails_fails_the_member_not_the_run():
+    ref = SeriesRef("file", "x")
+    settings = Settings(series={"model": "chronos"}, timeseries={"server_url": "http://127.0.0.1:9",
+                                                                 "request_timeout_s": 2})
+    out = group_forecasts([SeriesQuestion("q", ref, DUE + dt.timedelta(days=7), DUE)], synthetic(np.arange(50.0)),
+                          settings)["q"]
+    assert isinstance(out, SeriesFailure) and out.reason.startswith("file:x: chronos failed: ")
