@@ -9,6 +9,8 @@ so every forecaster is scored on the same 250 rows, in the same run:
   naive rule  ForecastBench's naive forecaster's rule (a forecast interval at the resolution date turned into
               P(increase) by a normal approximation, clipped to [0.05, 0.95]), on an AutoETS fit: Prophet, which
               ForecastBench fits, does not install beside our pins.
+The member's AutoETS damps its trend by default (`[series] damped_trend`); the undamped variant is scored beside
+it: on these straight synthetic trends it wins, on a seasonal series it extrapolates an upswing without end.
 `--model chronos` runs Chronos-2 instead of AutoETS; with no real weights here that is a RANDOM tiny checkpoint,
 so its figures measure the plumbing, not Chronos-2.
 Run: `.venv/bin/python -m bench.series_member [--model autoets|chronos] [--series 50] [--seed 0]`.
@@ -53,13 +55,13 @@ def naive_rule(history: np.ndarray, horizon: int) -> float:
     return float(np.clip(1 - norm.cdf((history[-1] - mean) / sigma), 0.05, 0.95))
 
 
-def run(model: str, n: int, seed: int, model_dir: str) -> dict:
+def run(model: str, n: int, seed: int, model_dir: str, damped: bool = True) -> dict:
     from forecaster.series.member import SeriesQuestion, forecast_groups
     from forecaster.series.observations import Observations
     from forecaster.series.ref import SeriesRef
     from forecaster.settings import Settings
 
-    settings = Settings(series={"model": model}, timeseries={"model_path": model_dir})
+    settings = Settings(series={"model": model, "damped_trend": damped}, timeseries={"model_path": model_dir})
     start = DUE - dt.timedelta(days=HISTORY)
     generated = paths(n, seed)
     fetched = []
@@ -92,11 +94,15 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         result = run(args.model, args.series, args.seed, f"{folder}/chronos-2-tiny")
-    rows = [r + (0.5,) for r in result["rows"]]  # (kind, outcome, member, naive rule, 0.5)
+        undamped = (run(args.model, args.series, args.seed, folder, False)["rows"] if args.model == "autoets"
+                    else result["rows"])
+    # (kind, outcome, member, naive rule, 0.5, member with AutoETS's trend undamped)
+    rows = [r + (0.5, u[2]) for r, u in zip(result["rows"], undamped)]
     print(f"series member ({args.model}{', RANDOM tiny checkpoint: plumbing only' if args.model == 'chronos' else ''})"
           f" on {args.series} synthetic series x {len(HORIZONS)} horizons = {len(rows)} forecasts, seed {args.seed}")
-    for name, column in (("member", 2), ("0.5", 4), ("naive rule", 3)):
-        print(f"  brier {name:<11} {brier(rows, column):.3f}  (trend {brier(rows, column, 'trend'):.3f}, "
+    extra = (("member, AutoETS's trend undamped", 5),) if args.model == "autoets" else ()
+    for name, column in (("member", 2), *extra, ("0.5", 4), ("naive rule", 3)):
+        print(f"  brier {name:<33} {brier(rows, column):.3f}  (trend {brier(rows, column, 'trend'):.3f}, "
               f"noise {brier(rows, column, 'noise'):.3f})")
     print(f"  member / 0.5 {brier(rows, 2) / brier(rows, 4):.2f}; member / naive rule "
           f"{brier(rows, 2) / brier(rows, 3):.2f}; member {1000 * result['seconds'] / args.series:.0f} ms per series")

@@ -32,6 +32,9 @@ class SeriesSettings(BaseModel):
     # "auto": Chronos-2 when `timeseries.server_url` is set (the /pooling server), else statsforecast's AutoETS;
     # "chronos": Chronos-2 in-process or over /pooling as `[timeseries]` says; "autoets": always AutoETS.
     model: Literal["auto", "autoets", "chronos"] = "auto"
+    # AutoETS's trend damped (the robust default for long horizons: an undamped trend fitted on a seasonal
+    # series' upswing ran a daily temperature to 74 degrees a year out); false lets AICc pick an undamped one.
+    damped_trend: bool = True
     # The member's weight in the plain pools.
     weight: float = Field(1.0, gt=0)
     # P is kept within [clip, 1 - clip]: a quantile forecast says little about its own tails.

@@ -62,18 +62,19 @@ def forecast_quantiles(histories: Sequence[np.ndarray], steps: int, settings: Se
     if model_name(settings) == CHRONOS:
         out = chronos_quantiles(histories, steps, settings)
     else:
-        out = [autoets_quantiles(h, steps) for h in histories]
+        out = [autoets_quantiles(h, steps, settings.series.damped_trend) for h in histories]
     return [np.sort(q, axis=1) for q in out]
 
 
-def autoets_quantiles(history: np.ndarray, steps: int) -> np.ndarray:
+def autoets_quantiles(history: np.ndarray, steps: int, damped: bool = True) -> np.ndarray:
     """statsforecast's AutoETS: its prediction intervals are the quantiles (the median is its mean)."""
     from statsforecast.models import AutoETS
 
     levels = sorted({_level(q) for q in LEVELS if q != 0.5})
     if np.ptp(history) == 0:
         return np.full((steps, len(LEVELS)), float(history[-1]))  # a constant series: ETS has nothing to fit
-    result = AutoETS(season_length=1).forecast(y=np.asarray(history, dtype=float), h=steps, level=levels)
+    model = AutoETS(season_length=1, damped=True if damped else None)
+    result = model.forecast(y=np.asarray(history, dtype=float), h=steps, level=levels)
     columns = [result["mean"] if q == 0.5 else result[f"{'lo' if q < 0.5 else 'hi'}-{_level(q)}"] for q in LEVELS]
     return np.column_stack([np.asarray(c, dtype=float) for c in columns])
 
