@@ -57,7 +57,10 @@ def main() -> None:
     cuts = [cut_set(q, args.every, cut_dir) for q, _ in pairs]
 
     from forecaster.llm.pool import model_pool
+    from forecaster.runtime import prepare_environment
+    from forecaster.settings import load_settings
 
+    prepare_environment(load_settings())  # Prefect's home and start-up wait, as every command has them
     start, runs = time.perf_counter(), []
     try:
         for cut in cuts:
