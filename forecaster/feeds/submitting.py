@@ -16,6 +16,8 @@ from forecaster.errors import ConfigError
 from forecaster.events.questions import Question
 from forecaster.events.store import ForecastStore
 from forecaster.events.typed.fields import DEFAULT_OUTCOME_COUNT
+from forecaster.events.typed.shown import typed_line
+from forecaster.events.typed.values import CDF, CHOICE
 from forecaster.events.typed_store import question_from_row, run_typed
 from forecaster.feeds.http import MalformedAnswer, PlatformUnavailable, RequestRefused, TokenRefused
 from forecaster.feeds.metaculus import PLATFORM, MetaculusClient, comment_body, forecast_body
@@ -142,9 +144,17 @@ def comment_text(store: ForecastStore, run_id: str, row: dict[str, Any]) -> str:
     agents = [a for a in store.run_agent_forecasts(run_id) if a["question_id"] == qid]
     each = ", ".join(f"{a['agent']} {a['probability']:.3f}" for a in agents)
     lines = [f"Forecast {row['probability']:.3f}: {row['method']} of {len(agents)} agent(s) ({each})."]
+    typed = run_typed(store.db, run_id).get(qid)
+    if typed is not None:  # the headline is not the forecast: say what was
+        question = question_from_row(store.question(qid))
+        lines[0] = f"Forecast {typed_line(question, _kind(question), typed)}: {row['method']} of {len(agents)} agent(s)."
     passages = store.contexts(qid).get(run_id, {}).get("passages", [])
     if passages:
         lines.append("Context read: " + "; ".join(f"{p.get('title', '')} ({p.get('source', '')})"
                                                    for p in passages[:5]) + ".")
     lines.append(f"Run {run_id}.")
     return "\n".join(lines)
+
+
+def _kind(question: Question) -> str:
+    return CHOICE if question.type == "multiple_choice" else CDF

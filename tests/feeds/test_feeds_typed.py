@@ -116,3 +116,9 @@ def test_a_typed_question_is_plotted(typed_db, pulled, tmp_path, question_id):
     with ForecastStore(typed_db) as store:
         path = plot_typed(pulled[question_id], typed_history(store.db, question_id), tmp_path)
     assert path.stat().st_size > 10_000
+
+
+def test_a_comment_states_the_typed_forecast(typed_metaculus, typed_db, cli):
+    assert cli("submit", "metaculus", "--run", "run-t", "--comment").exit_code == 0
+    texts = {c["on_post"]: c["text"] for c in typed_metaculus.comments}
+    assert texts[202].startswith("Forecast A) Red 0.4") and "launches (80%: " in texts[203]

@@ -87,6 +87,8 @@ def _fan(ax: Any, question, ensemble: Sequence[dict]) -> None:
     ax.fill_between(times, at(0.1), at(0.9), alpha=0.2, color="tab:blue", label="80%")
     ax.fill_between(times, at(0.25), at(0.75), alpha=0.35, color="tab:blue", label="50%")
     ax.plot(times, at(0.5), "o-", color="black", label="median")
+    if scale.zero_point is not None:
+        ax.set_yscale("log")
     ax.set_title("Ensemble over time")
     ax.legend(fontsize=8)
     ax.tick_params(axis="x", labelrotation=30, labelsize=7)
