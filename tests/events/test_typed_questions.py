@@ -108,3 +108,10 @@ def test_the_store_gives_back_the_typed_question_it_was_given(tmp_path):
         for q in questions:
             store.save_question("r1", QuestionResult(q, dt.date(2026, 12, 1), (), None))
         assert [question_from_row(store.question(q.id)) for q in questions] == questions
+
+
+def test_the_example_file_of_every_type_loads():
+    from forecaster.settings import PROJECT_ROOT
+
+    loaded = load_questions(PROJECT_ROOT / "examples" / "typed_questions.yaml")
+    assert [q.type for q in loaded] == ["multiple_choice", "numeric", "discrete", "date", "numeric"]
