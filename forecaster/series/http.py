@@ -43,9 +43,8 @@ class _RedactKeys(logging.Filter):
     """Blanks `api_key=...` in a log record (httpx logs every request's full URL at INFO)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            record.args = tuple(_KEY.sub(r"\1***", str(a)) if "api_key=" in str(a) else a
-                                for a in (record.args if isinstance(record.args, tuple) else (record.args,)))
+        if isinstance(record.args, tuple):
+            record.args = tuple(_KEY.sub(r"\1***", str(a)) if "api_key=" in str(a) else a for a in record.args)
         if isinstance(record.msg, str) and "api_key=" in record.msg:
             record.msg = _KEY.sub(r"\1***", record.msg)
         return True

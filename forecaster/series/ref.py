@@ -60,6 +60,10 @@ def series_from_mapping(value: Any, where: str, quiet: bool = False) -> SeriesRe
 def _threshold(value: Any, where: str) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(f"{where}: field 'series.threshold' must be a finite number, got {value!r}")
-    return float(value)
+    try:
+        number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan
+    except OverflowError:  # an integer too large for a float
+        number = math.inf
+    if not math.isfinite(number):
+        raise InputError(f"{where}: field 'series.threshold' must be a finite number, got {str(value)[:40]}")
+    return number
