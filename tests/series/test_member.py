@@ -185,3 +185,11 @@ def test_a_learned_file_weighing_the_member_is_accepted_for_the_configured_agent
 
     path = write_combiner(fit_combiner(rows()), tmp_path / "learned.json")
     assert load_for_agents(path, ["agent-a"]).weights[SERIES] > 0
+
+
+def test_no_agent_may_take_the_members_name(series_settings):
+    from forecaster.config_checks import settings_problems
+
+    spec = series_settings.agents[0].model_copy(update={"name": SERIES})
+    problems = settings_problems(series_settings.model_copy(update={"agents": [spec]}))
+    assert any("'series' is the series member's name" in p for p in problems)
