@@ -11,7 +11,7 @@ PACKAGE = PROJECT_ROOT / "forecaster"
 # Bottom to top. The root's shared pieces first, the areas by what they use, the doors and the CLI last.
 LAYERS = (
     {"errors", "names", "input_files", "db", "settings", "settings_members", "settings_feeds", "settings_series", "logging_setup",
-     "progress"},
+     "progress", "retry_after"},
     {"llm", "retrieval", "timeseries", "scoring", "series"},
     {"events"},
     {"feeds"},

@@ -8,7 +8,6 @@ never appear in an error: messages name the platform, the method and the path on
 
 from __future__ import annotations
 
-import email.utils
 import json
 import time
 from typing import Any, Callable, Mapping
@@ -16,6 +15,7 @@ from typing import Any, Callable, Mapping
 import httpx
 
 from forecaster.errors import ForecasterError
+from forecaster.retry_after import retry_after_s
 from forecaster.settings_feeds import PlatformSettings
 
 # How much of a refused request's answer an error quotes (a platform's validation message).
@@ -119,17 +119,8 @@ class JsonHttp:
 
     def _retry_after(self, response: httpx.Response, attempt: int) -> float:
         """The wait a 429 asks for (seconds or an HTTP date), within [0, max_retry_after_s]."""
-        value = response.headers.get("Retry-After", "").strip()
-        wait = self._backoff(attempt)
-        if value:
-            try:
-                wait = float(value)
-            except ValueError:
-                try:
-                    wait = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
-                except (TypeError, ValueError):
-                    pass  # unreadable: the backoff's wait
-        return min(max(wait, 0.0), self.settings.max_retry_after_s)
+        return retry_after_s(response.headers.get("Retry-After", ""), self._backoff(attempt),
+                             self.settings.max_retry_after_s)
 
 
 def field(data: Any, path: str, platform: str, where: str) -> Any:

@@ -7,7 +7,6 @@ query parameter, so every message names the path only, and httpx's own request l
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import re
 import time
@@ -16,6 +15,7 @@ from typing import Any, Callable, Mapping
 import httpx
 
 from forecaster.errors import ForecasterError
+from forecaster.retry_after import retry_after_s
 from forecaster.settings_feeds import PlatformSettings
 
 _KEY = re.compile(r"(api_key=)[^&\s\"']+")
@@ -106,18 +106,10 @@ class SourceHttp:
         return answer
 
     def _wait(self, response: httpx.Response, attempt: int) -> float:
-        """A 429's Retry-After (seconds or an HTTP date) within [0, max_retry_after_s]; else the backoff."""
-        wait = self.settings.retry_backoff_s * 2 ** attempt
-        value = response.headers.get("Retry-After", "").strip() if response.status_code == 429 else ""
-        if value:
-            try:
-                wait = float(value)
-            except ValueError:
-                try:
-                    wait = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
-                except (TypeError, ValueError):
-                    pass
-        return min(max(wait, 0.0), self.settings.max_retry_after_s)
+        """A 429's Retry-After within [0, max_retry_after_s]; else the backoff."""
+        backoff = self.settings.retry_backoff_s * 2 ** attempt
+        value = response.headers.get("Retry-After", "") if response.status_code == 429 else ""
+        return retry_after_s(value, backoff, self.settings.max_retry_after_s)
 
 
 def need(data: Any, path: str, source: str) -> Any:
