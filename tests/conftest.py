@@ -47,12 +47,16 @@ def parallel_group(path: Path) -> str:
     return parts[1] if len(parts) > 2 else "root"
 
 
+def pytest_itemcollected(item) -> None:
+    """Each test's area as its group for parallel runs (`--dist loadgroup`). Marked as it is collected: xdist reads
+    the groups into the test ids in its own `pytest_collection_modifyitems`, which runs before this file's."""
+    item.add_marker(pytest.mark.xdist_group(parallel_group(Path(str(item.path)))))
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """Refuse to run when a test that starts a server or an engine is not marked slow; group the tests by area
-    for parallel runs."""
+    """Refuse to run when a test that starts a server or an engine is not marked slow."""
     unmarked = []
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(parallel_group(Path(str(item.path)))))
         started = sorted(set(getattr(item, "fixturenames", ())) & STARTS_A_SERVER_OR_ENGINE.keys())
         if started and item.get_closest_marker("slow") is None:
             what = ", ".join(f"{name} ({STARTS_A_SERVER_OR_ENGINE[name]})" for name in started)
