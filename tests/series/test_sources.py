@@ -46,8 +46,11 @@ def test_fred_refused_key_says_so_without_the_key(series_settings, fred, monkeyp
     assert len(fred.seen("GET", "/fred/series/observations")) == 1  # a refusal is not retried
 
 
-def test_fred_key_never_reaches_the_log(series_settings, fred, caplog):
+def test_fred_key_never_reaches_the_log(series_settings, fred, caplog, monkeypatch):
+    # A command run earlier in this process may have kept httpx's lines from the root logger, where caplog listens.
+    monkeypatch.setattr(logging.getLogger("httpx"), "propagate", True)
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")
     fetch(SeriesRef("fred", "DAAA"), DUE, series_settings)
     assert "api_key=***" in caplog.text and "fred-secret-key" not in caplog.text
 

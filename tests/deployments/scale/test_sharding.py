@@ -86,6 +86,10 @@ def merged_artifact(client, flow_run_id) -> Any:
 
 @pytest.fixture
 def two_workers(pg_env, pg_deployed, tmp_path):
+    # Other areas' engines run beside this one under `pytest -n`: wait (bounded) for theirs to be released.
+    deadline = time.monotonic() + 600
+    while memory_available_gb() < 7 and time.monotonic() < deadline:
+        time.sleep(5)
     assert memory_available_gb() >= 7, "two workers' engines need ~6 GB"
     data = tmp_path / "data"
     workers = [start_worker(pg_env, data, tmp_path / f"worker-{i}.log", "--limit", "1") for i in range(2)]
