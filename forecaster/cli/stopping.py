@@ -44,7 +44,7 @@ def stopping_on_signals() -> Iterator[None]:
         code = 128 + signum
         stop_temporary_server()
         if received:
-            os._exit(code)
+            _end_now(code)
         received.append(code)
         _end_after(STOP_GRACE_S, code)
         log.warning("stopping: %s received", signal.Signals(signum).name)
@@ -65,7 +65,9 @@ def stopping_on_signals() -> Iterator[None]:
 def _exit_now(code: int) -> None:
     """End a stopped command without the interpreter's finalization: a daemon thread still inside torch or vLLM
     (an engine starting) is unwound then, and their C++ catches abort the process ("FATAL: exception not
-    rethrown") instead of it exiting with its status. Engines and the server are already stopped here."""
+    rethrown") instead of it exiting with its status. Engines and the server are already stopped here, but for
+    an engine caught mid-start, whose processes no pool knows yet: every process still under this one ends."""
+    _end_descendants()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
@@ -82,7 +84,28 @@ def stop_temporary_server() -> None:
         server.stop()
 
 
+def _end_descendants(grace_s: float = 3.0) -> None:
+    """SIGTERM every process under this one, then SIGKILL those still running after `grace_s`."""
+    import psutil
+
+    with contextlib.suppress(psutil.Error):
+        children = psutil.Process().children(recursive=True)
+        for child in children:
+            with contextlib.suppress(psutil.Error):
+                child.terminate()
+        _, alive = psutil.wait_procs(children, timeout=grace_s)
+        for child in alive:
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+
+
+def _end_now(code: int) -> None:
+    """The unwinding took too long: no logging here, its locks may be what it waits on."""
+    _end_descendants()
+    os._exit(code)
+
+
 def _end_after(seconds: float, code: int) -> None:
-    timer = threading.Timer(seconds, os._exit, args=(code,))
+    timer = threading.Timer(seconds, _end_now, args=(code,))
     timer.daemon = True
     timer.start()

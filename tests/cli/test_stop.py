@@ -32,6 +32,13 @@ def temporary_server_up(command: psutil.Process) -> bool:
     return False
 
 
+def engine_starting(command: psutil.Process) -> bool:
+    """True once the command's engine core process exists: its engine is starting, not yet known to its pool."""
+    with contextlib.suppress(psutil.Error):
+        return any("EngineCore" in " ".join(child.cmdline()) for child in command.children(recursive=True))
+    return False
+
+
 def left_running(pids: list[int]) -> list[str]:
     alive = []
     for pid in pids:
@@ -44,16 +51,17 @@ def left_running(pids: list[int]) -> list[str]:
     return alive
 
 
-def test_sigterm_ends_the_forecast_command_and_its_temporary_prefect_server(tmp_path):
+def test_sigterm_ends_the_forecast_command_its_temporary_prefect_server_and_its_starting_engine(tmp_path):
     proc = start_command(["forecast", RAIN, "--agent", "base-rates"], command_env(tmp_path))
     command = psutil.Process(proc.pid)
     children: list[int] = []
     try:
         deadline = time.monotonic() + 300
-        while not temporary_server_up(command):
-            assert proc.poll() is None, f"ended before the temporary server was up\n{proc.stderr.read()[-3000:]}"
-            assert time.monotonic() < deadline, "the temporary Prefect server did not come up"
-            time.sleep(0.5)
+        # The hardest moment: the server up and the engine mid-start, its processes not yet known to any pool.
+        while not (temporary_server_up(command) and engine_starting(command)):
+            assert proc.poll() is None, f"ended before its engine started\n{proc.stderr.read()[-3000:]}"
+            assert time.monotonic() < deadline, "the temporary Prefect server or the engine did not come up"
+            time.sleep(0.2)
         children = [child.pid for child in command.children(recursive=True)]
         proc.send_signal(signal.SIGTERM)
         started = time.monotonic()
