@@ -167,7 +167,11 @@ class ForecastStore(RunReads, Closing):
 
     def running_runs(self) -> list[dict[str, Any]]:
         """Runs recorded `running`: in progress, or left so by a process that died (see `events.resume`)."""
-        return list(self.db.query("SELECT * FROM runs WHERE status = 'running' ORDER BY started_at"))
+        return self.runs_with_status("running")
+
+    def runs_with_status(self, status: str) -> list[dict[str, Any]]:
+        """Runs recorded with `status`, oldest first."""
+        return list(self.db.query("SELECT * FROM runs WHERE status = ? ORDER BY started_at", [status]))
 
     def run_of_flow_run(self, flow_run_id: str) -> dict[str, Any] | None:
         """The run a Prefect flow run recorded (a retried flow run keeps its id)."""

@@ -1,5 +1,9 @@
 """Rolling-origin backtest: each round is judged by a fit on the rounds before it, cut at its due date.
 
+A run of the agents may cover part of a set (every K-th question: agents on a 500-question round are costly):
+the priors, the crowd and the recalibration are fitted on every resolved row, the agents' weights on the rows
+they forecast, and the round is judged on those rows.
+
 Round k (by due date) is forecast by a combiner fitted on rounds 0..k-1 using only outcomes known before round k's
 due date (`known_before`): the published resolution sets hold outcomes up to months later, and learning from those
 would judge a round with knowledge its forecasters could not have had. A round is never judged by a fit on itself.
@@ -83,6 +87,13 @@ def forecasts_for(rows: Sequence[LearningRow], combiner: Combiner) -> dict[str, 
     return out
 
 
+def judged_rows(rows: Sequence[LearningRow]) -> tuple[LearningRow, ...]:
+    """The rows a round is judged on: those its agents forecast when a run covered part of the set (the agents'
+    mean is then beside the others on the same rows), else every row. The fit still learns from every row."""
+    forecast = tuple(r for r in rows if agents_only(r))
+    return forecast or tuple(rows)
+
+
 def backtest(rows_by_round: Mapping[str, Sequence[LearningRow]], due_dates: Mapping[str, dt.date],
              ridge: float = DEFAULT_RIDGE, strength: float = DEFAULT_STRENGTH,
              min_fit_rounds: int = 1, crowd_ridge: float = DEFAULT_CROWD_RIDGE,
@@ -92,7 +103,7 @@ def backtest(rows_by_round: Mapping[str, Sequence[LearningRow]], due_dates: Mapp
     judged = []
     for split in rolling_splits(due_dates, min_fit_rounds, as_of):
         fit_rows = known_before([r for name in split.fit for r in rows_by_round[name]], split.as_of)
-        rows = tuple(rows_by_round[split.judge])
+        rows = judged_rows(rows_by_round[split.judge])
         if not fit_rows or not rows:
             continue
         combiner = fit_combiner(fit_rows, ridge, strength, crowd_ridge)

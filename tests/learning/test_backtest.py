@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 
-from forecaster.learning.backtest import CONSTANT, LEARNED, NAIVE, PRIORS_REF, backtest, rolling_splits
+from forecaster.learning.backtest import AGENTS_MEAN, CONSTANT, LEARNED, NAIVE, PRIORS_REF, backtest, rolling_splits
 from forecaster.learning.rows import known_before
 from tests.learning.synthetic import synthetic_round
 
@@ -56,3 +56,17 @@ def test_learning_beats_the_baselines_on_a_source_that_always_resolves_no():
     scores = backtest(rounds, DUES)[-1].brier()
     assert scores[LEARNED] < scores[NAIVE] < scores[CONSTANT]
     assert scores[PRIORS_REF] < scores[NAIVE]
+
+
+def test_a_run_covering_part_of_each_set_is_judged_on_its_rows_and_the_fit_learns_from_every_row():
+    rng = np.random.default_rng(5)
+    rounds = {}
+    for k, name in enumerate(DUES):
+        rows = synthetic_round(k, rng, 40, 40)
+        rounds[name] = [r if i % 4 == 0 else r.__class__(**{**r.__dict__, "agents": {}}) for i, r in enumerate(rows)]
+    judged = backtest(rounds, DUES)
+    for j in judged:
+        assert len(j.rows) == 20 and all(r.agents for r in j.rows)
+        assert AGENTS_MEAN in j.forecasts
+        earlier = [r for name in j.split.fit for r in rounds[name]]
+        assert j.fit_rows == sum(1 for r in earlier if r.resolved_on < j.split.as_of)
