@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Iterator
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
@@ -108,43 +109,80 @@ def _pool(settings: Settings, specs: list[AgentSpec], ensemble_method: str | Non
 def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], specs: list[AgentSpec],
                         pool: tuple[str, Combiner | None], as_of: dt.date, today: dt.date,
                         use_question_dates: bool) -> dict[str, dict]:
-    """Context and forecasts for every question, then pool (the crowd a member where a question has one),
-    store and plot each; summaries by question id. `pool`: the method, and the learned file's combiner."""
+    """Context and forecasts chunk by chunk; each chunk pooled (the crowd a member where a question has one),
+    stored and plotted in the background while the next chunk's model work runs; summaries by question id.
+
+    Storing as chunks finish is what lets a killed run resume from its last chunk; doing it beside the model work
+    keeps the flow's own cost (store, plot, artifacts) off the run's time once model work is cheap."""
     if not qs:
         return {}  # a resumed run with everything stored: no model, no GPU slot
     day = {q.id: (q.forecast_date if use_question_dates and q.forecast_date else as_of) for q in qs}
-    # One slot of the GPU limit for as long as this run's models hold the device (from the engine's start
-    # during retrieval to the last model), not one per call: each acquisition costs seconds.
-    with gpu_slot():
-        context, outcomes = _model_work(settings, qs, specs, day, today)
-    series = series_task(settings, qs, day)
-    for qid, outcome in series.items():
-        outcomes[qid].append(series_member(outcome, settings.series.weight))
-    results: dict[str, dict] = {}
-    notes: set[str] = set()
-    for q in qs:
+    with ThreadPoolExecutor(1, thread_name_prefix="series") as side, \
+            ThreadPoolExecutor(1, thread_name_prefix="store") as storing:
+        # The series member fetches and fits its series beside the model work, once for the run.
+        series = side.submit(contextvars.copy_context().run, series_task, settings, qs, day)
+        finish = _ChunkFinisher(settings, run_id, day, pool, series,
+                                publish_plots=len(qs) <= settings.forecast.plot_artifacts_max)
+        stored: list[Future] = []
+        # One slot of the GPU limit for as long as this run's models hold the device (from the engine's start
+        # during retrieval to the last model), not one per call: each acquisition costs seconds.
+        with gpu_slot():
+            for chunk, context, outcomes in _model_work(settings, qs, specs, day, today):
+                _raise_first_failure(stored)
+                stored.append(storing.submit(contextvars.copy_context().run, finish, chunk, context, outcomes))
+        return {qid: summary for future in stored for qid, summary in future.result().items()}
+
+
+@dataclass
+class _ChunkFinisher:
+    """Pools, stores and plots the questions of a chunk whose model work is done (in the flow run's context)."""
+
+    settings: Settings
+    run_id: str
+    day: dict[str, dt.date]
+    pool: tuple[str, Combiner | None]
+    series: Future
+    publish_plots: bool
+    notes: set[str] = field(default_factory=set)
+
+    def __call__(self, chunk: list[Question], context: dict[str, Any],
+                 outcomes: dict[str, list[AgentForecast | ForecastFailure]]) -> dict[str, dict]:
+        series = self.series.result()
+        return {q.id: self.question(q, context[q.id], outcomes[q.id], series.get(q.id)) for q in chunk}
+
+    def question(self, q: Question, context: Any, outcomes: list[AgentForecast | ForecastFailure],
+                 series: Any) -> dict:
+        settings, day = self.settings, self.day[q.id]
+        if series is not None:
+            outcomes = [*outcomes, series_member(series, settings.series.weight)]
         crowd = crowd_forecast(q, settings.ensemble.crowd_weight)
-        forecasts = [o for o in outcomes[q.id] if isinstance(o, AgentForecast)] + ([crowd] if crowd else [])
-        ensemble = ensemble_task(settings, q, day[q.id], forecasts, *pool)
-        _note_once(ensemble, notes)
-        result = QuestionResult(q, day[q.id], tuple(forecasts), ensemble,
-                                passages=passage_records(context[q.id].passages),
-                                retrieval_failures=failure_records(context[q.id].failures),
-                                failures=tuple(o for o in outcomes[q.id] if isinstance(o, ForecastFailure)))
-        persist_task(settings, run_id, result)
-        if isinstance(series.get(q.id), SeriesForecast):
-            persist_series_task(settings, run_id, series[q.id])
+        forecasts = [o for o in outcomes if isinstance(o, AgentForecast)] + ([crowd] if crowd else [])
+        ensemble = ensemble_task(settings, q, day, forecasts, *self.pool)
+        _note_once(ensemble, self.notes)
+        result = QuestionResult(q, day, tuple(forecasts), ensemble, passages=passage_records(context.passages),
+                                retrieval_failures=failure_records(context.failures),
+                                failures=tuple(o for o in outcomes if isinstance(o, ForecastFailure)))
+        persist_task(settings, self.run_id, result)
+        if isinstance(series, SeriesForecast):
+            persist_series_task(settings, self.run_id, series)
         if not result.failed:
-            plot_task(settings, q.id)
-            if isinstance(series.get(q.id), SeriesForecast):
+            plot_task(settings, q.id, self.publish_plots)
+            if isinstance(series, SeriesForecast):
                 plot_series_task(settings, q.id)
-        results[q.id] = summary(result, run_id)
-    return results
+        return summary(result, self.run_id)
+
+
+def _raise_first_failure(futures: list[Future]) -> None:
+    """Stop the model work at once when storing a chunk failed (after its retries)."""
+    for future in futures:
+        if future.done() and future.exception() is not None:
+            raise future.exception()
 
 
 def _model_work(settings: Settings, qs: list[Question], specs: list[AgentSpec], day: dict,
-                today: dt.date) -> tuple[dict[str, Any], dict[str, list[AgentForecast | ForecastFailure]]]:
-    """Retrieval (the first engine starting meanwhile), reasoning, then each agent over chunks of questions."""
+                today: dt.date) -> Iterator[tuple[list[Question], dict[str, Any], dict[str, list]]]:
+    """Retrieval (the first engine starting meanwhile), reasoning, then each model's agents over chunks of
+    questions; yields each chunk (its questions, contexts and outcomes) once the last model has forecast it."""
     groups = group_by_model(specs)
     first = first_model(settings, [s.name for s in specs])
     if qs and first:
@@ -156,6 +194,7 @@ def _model_work(settings: Settings, qs: list[Question], specs: list[AgentSpec], 
     outcomes: dict[str, list[AgentForecast | ForecastFailure]] = {q.id: [] for q in qs}
     progress.begin(len(qs) * len(specs), "forecasts")
     for index, (model_key, group) in enumerate(groups.items()):
+        last = index == len(groups) - 1
         # A model's agents back to back on each chunk: the later ones find the chunk's shared prompt blocks
         # (question and context) still in vLLM's prefix cache and pay only for their own last lines.
         for chunk in chunks:
@@ -163,9 +202,10 @@ def _model_work(settings: Settings, qs: list[Question], specs: list[AgentSpec], 
                 for outcome in _agent_chunk(settings, spec.name, chunk, day, passages, reasoning):
                     outcomes[outcome.question_id].append(outcome)
                 progress.advance(len(chunk), f"{spec.name}: {_label(chunk)}")
-        if index < len(groups) - 1:
+            if last:
+                yield chunk, {q.id: context[q.id] for q in chunk}, {q.id: outcomes[q.id] for q in chunk}
+        if not last:
             release_model_task(model_key)
-    return context, outcomes
 
 
 def _contexts(settings: Settings, qs: list[Question], day: dict, today: dt.date) -> dict[str, Any]:

@@ -90,6 +90,9 @@ class ForecastSettings(BaseModel):
 
     # Questions whose prompts go to the engine together; 1 means one question per call.
     batch_size: int = Field(64, ge=1)
+    # A run of more questions than this writes each question's plot to the plots folder but publishes no plot
+    # artifact per question (a round's hundreds would bury the run's table in the UI).
+    plot_artifacts_max: int = Field(50, ge=0)
 
 
 class QuestionSettings(BaseModel):

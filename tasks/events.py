@@ -150,7 +150,7 @@ def finish_run_task(settings: Settings, run_id: str, status: str, reason: str | 
 
 
 @task(name="plot-question", task_run_name="plot: {question_id}", cache_policy=NO_CACHE, retries=1)
-def plot_task(settings: Settings, question_id: str) -> Path:
+def plot_task(settings: Settings, question_id: str, publish: bool = True) -> Path:
     store = ForecastStore(settings.database_path)
     question = question_from_row(store.question(question_id))
     if question.type != "binary":
@@ -158,8 +158,9 @@ def plot_task(settings: Settings, question_id: str) -> Path:
     else:
         path = plot_question(store.question(question_id), store.ensemble_history(question_id),
                              store.agent_history(question_id), settings.plots_dir)
-    publish_png(path, artifact_key("plot", question_id), question_id,
-                f"Forecast history and latest distributions for {question_id}")
+    if publish:
+        publish_png(path, artifact_key("plot", question_id), question_id,
+                    f"Forecast history and latest distributions for {question_id}")
     return path
 
 
