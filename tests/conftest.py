@@ -79,15 +79,20 @@ def test_environment(tmp_path_factory) -> Iterator[None]:
     os.environ.update(saved)
 
 
-@pytest.fixture(autouse=True)
-def console_environment_undone() -> Iterator[None]:
-    """A command run in-process (CliRunner) sets its console policy in the environment for the processes it
-    starts; undo it, so servers and engines that later tests start log as they do for those tests."""
+@pytest.fixture(scope="session")
+def console_environment_at_start() -> dict[str, str | None]:
     from forecaster.logging_setup import CONSOLE_ENVIRONMENT
 
-    before = {name: os.environ.get(name) for name in CONSOLE_ENVIRONMENT}
+    return {name: os.environ.get(name) for name in CONSOLE_ENVIRONMENT}
+
+
+@pytest.fixture(autouse=True)
+def console_environment_undone(console_environment_at_start) -> Iterator[None]:
+    """A command run in-process (CliRunner) sets its console policy in the environment for the processes it
+    starts; undo it after each test, back to the session's start (a module fixture's command too), so servers
+    and engines that later tests start log as they do for those tests, not into that command's log file."""
     yield
-    for name, value in before.items():
+    for name, value in console_environment_at_start.items():
         if value is None:
             os.environ.pop(name, None)
         else:

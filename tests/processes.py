@@ -8,12 +8,19 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import httpx
 import pytest
 
 from forecaster.settings import PROJECT_ROOT
+
+
+def without_console_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` without what a command run in-process puts there for the processes it starts (its log file)."""
+    from forecaster.logging_setup import CONSOLE_ENVIRONMENT
+
+    return {k: v for k, v in env.items() if k not in CONSOLE_ENVIRONMENT}
 
 
 def free_port() -> int:

@@ -21,7 +21,7 @@ from tests.deployments.servers import (
     API_KEY, BIN, BUCKET, DEMO_MODEL, HF_TOKEN, S3_CREDENTIALS, SERVED_NAME, PrefectServer, S3Model,
     VLLMServer, base_env,
 )
-from tests.processes import free_port, start, stop, tail, wait_until
+from tests.processes import free_port, start, stop, tail, wait_until, without_console_environment
 
 
 @pytest.fixture(scope="package")
@@ -111,7 +111,10 @@ def vllm_server(s3_model, tmp_path_factory) -> Iterator[VLLMServer]:
                  "model_loader_extra_config": {"concurrency": 2}},
     }
     settings = load_settings(**overrides)
-    env = {**os.environ, **s3_model.env, "VLLM_CACHE_ROOT": str(work / "cache"), "PYTHONUNBUFFERED": "1"}
+    # Not the console environment a command run in-process (a fixture's `deploy`) left: with it the server would
+    # log into that command's log file, and the tests that count its requests in its own log would see none.
+    env = {**without_console_environment(os.environ), **s3_model.env, "VLLM_CACHE_ROOT": str(work / "cache"),
+           "PYTHONUNBUFFERED": "1"}
     server = VLLMServer(settings, env, work / "server.log")
     server.start()
     try:

@@ -92,7 +92,10 @@ def two_workers(pg_env, pg_deployed, tmp_path):
         time.sleep(5)
     assert memory_available_gb() >= 7, "two workers' engines need ~6 GB"
     data = tmp_path / "data"
-    workers = [start_worker(pg_env, data, tmp_path / f"worker-{i}.log", "--limit", "1") for i in range(2)]
+    # One question per chunk: a shard stores its four questions one by one, each after its own model work, so the
+    # test has three chunks' time to catch a shard between its first and last stored question.
+    env = {**pg_env, "FORECASTER_FORECAST__BATCH_SIZE": "1"}
+    workers = [start_worker(env, data, tmp_path / f"worker-{i}.log", "--limit", "1") for i in range(2)]
     yield data, workers
     stop_workers(*workers)
 
