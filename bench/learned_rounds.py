@@ -5,8 +5,9 @@ questions and 220 forecasts a round), forecast with the demo config (retrieval o
 temporary Prefect server), and `calibrate` is run on the published sets with each round's run, as a user would:
 the priors, the crowd and the recalibration learn from every resolved question, the agents' weights from those
 they forecast; each round is judged on the questions its run forecast by a fit on the earlier rounds only (per
-round: 0.5, the naive forecaster, the learned-priors reference, the learned combination and the agents' mean). The figures are those of
-the 135M demo model: they say whether the combiner keeps a weak model from hurting, not what a real model adds.
+round: 0.5, the naive forecaster, the learned-priors reference, the learned combination and the agents' mean).
+The figures are those of the 135M demo model: they say whether the combiner keeps a weak model from hurting, not
+what a real model adds.
 Run: `.venv/bin/python -m bench.learned_rounds [--every 10] [--rounds 9] [--data-dir DIR] [--reuse-runs]`
 (`--reuse-runs`: calibrate on the runs an earlier call stored in DIR, one per round in the order they started).
 """
