@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -77,6 +78,18 @@ def test_environment(tmp_path_factory) -> Iterator[None]:
     yield
     os.environ.clear()
     os.environ.update(saved)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_idle_engine(request) -> None:
+    """Before a module of slow tests that do not use the session's engine (they start commands, workers, servers),
+    release it: on a 24-GB machine its memory is what their processes need beside the other pytest workers'."""
+    items = [item for item in request.session.items if item.module is request.module]
+    slow = any(item.get_closest_marker("slow") for item in items)
+    uses = any({"pool", "scorer"} & set(getattr(item, "fixturenames", ())) for item in items)
+    pool = sys.modules.get("forecaster.llm.pool")  # not imported: no engine to release
+    if slow and not uses and pool is not None:
+        pool.model_pool().release_all()
 
 
 @pytest.fixture(scope="session")

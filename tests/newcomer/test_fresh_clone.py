@@ -28,14 +28,6 @@ def newcomer_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def no_engine_of_ours():
-    """The demo starts its own engine: release the session's first, so two never share this machine's memory."""
-    from forecaster.llm.pool import model_pool
-
-    model_pool().release_all()
-
-
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory) -> Path:
     """HEAD cloned into a temporary folder, sharing the project's .venv (its install stamp must match)."""
