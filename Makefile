@@ -8,9 +8,10 @@ venv:
 demo: venv
 	.venv/bin/forecaster demo
 
-# The whole test suite, slow end-to-end tests included: three pytest workers, each area's tests on one of them
-# (most of an end-to-end test is waiting on servers, workers and heartbeats; the waits overlap).
-TEST_WORKERS ?= 3
+# The whole test suite, slow end-to-end tests included: two pytest workers, each area's tests on one of them
+# (most of an end-to-end test is waiting on servers, workers and heartbeats; the waits overlap). Three ran this
+# 24-GB machine out of memory (the OOM killer took engines mid-test).
+TEST_WORKERS ?= 2
 test: venv
 	.venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
