@@ -46,8 +46,8 @@ def test_make_demo_on_a_fresh_clone_forecasts_stores_and_plots_every_question(cl
     # The clone's own code, not the checkout the virtual environment was installed from.
     # The KV cache of 1 GiB the suite's engines take: under `pytest -n` other areas' engines share this machine's
     # memory, and the config's default share of it failed the engine's start beside them.
-    done = run_in(clone, ["make", "demo"], newcomer_env(PYTHONPATH=str(clone), FORECASTER_VLLM__CPU_KVCACHE_SPACE_GB="1"),
-                  timeout=1500)
+    env = newcomer_env(PYTHONPATH=str(clone), FORECASTER_VLLM__CPU_KVCACHE_SPACE_GB="1")
+    done = run_in(clone, ["make", "demo"], env, timeout=1500)
     console = done.stdout + done.stderr
     assert done.returncode == 0, console[-4000:]
     assert "bootstrap: installing" not in console  # the shared .venv was reused, not reinstalled
