@@ -18,6 +18,7 @@ import time
 from types import SimpleNamespace
 
 from forecaster.llm.candidates import candidate_sequences
+from forecaster.llm.engine_options import resolved_dtype
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.llm.readout import DistributionReader
 from forecaster.events.prompts import forecast_prompt
@@ -101,7 +102,7 @@ def main() -> None:
               f"simple {simple:.2f}s", flush=True)
 
     med = {name: statistics.median(r[k] for r in rows) for k, name in ((1, "prefill"), (2, "readout"), (3, "simple"))}
-    print(f"\nmodel {settings.default_model}, dtype {settings.vllm.dtype}, block {scorer.block_size}, "
+    print(f"\nmodel {settings.default_model}, dtype {resolved_dtype(settings.vllm.dtype)}, block {scorer.block_size}, "
           f"aligned prompts: {not args.no_align}, questions: {len(rows)}")
     print(f"median prefill (one-token generate): {med['prefill']:.3f} s")
     print(f"median full distribution (trie read-out): {med['readout']:.3f} s  -> {med['readout'] / med['prefill']:.2f}x prefill (target <= 2x)")

@@ -56,3 +56,13 @@ def test_the_engines_cpu_environment_is_the_same_in_process_and_for_a_server():
     env = server_env(settings, base={"VLLM_CPU_OMP_THREADS_BIND": "nobind"})
     assert env["VLLM_CPU_OMP_THREADS_BIND"] == "nobind"  # a value already set wins
     assert env["VLLM_CPU_KVCACHE_SPACE"] == "2"
+
+
+def test_fastest_dtype_is_bfloat16_only_where_the_cpu_computes_it_natively():
+    from forecaster.llm.engine_options import resolved_dtype
+
+    assert resolved_dtype("fastest", {"avx2", "avx512_bf16"}, gpu=False) == "bfloat16"
+    assert resolved_dtype("fastest", {"avx2", "amx_bf16"}, gpu=False) == "bfloat16"
+    assert resolved_dtype("fastest", {"avx2", "fma"}, gpu=False) == "float32"
+    assert resolved_dtype("fastest", {"avx2"}, gpu=True) == "auto"
+    assert resolved_dtype("bfloat16", {"avx2"}, gpu=False) == "bfloat16"  # a named dtype is kept
