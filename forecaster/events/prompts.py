@@ -26,9 +26,12 @@ STYLES: dict[str, str] = {
 }
 
 # Where the read-out inserts its block padding. SHARED_END closes what every agent and horizon of a question share
-# (padded to whole KV blocks, so another agent's prompt finds it in vLLM's prefix cache); PAD_SLOT sits before the
-# last line, where padding makes the whole prompt whole blocks (each answer branch then recomputes no prompt token).
+# (padded to whole KV blocks, so another agent's prompt finds it in vLLM's prefix cache); AGENT_END closes what one
+# agent's prompts share at every horizon or threshold (its approach); PAD_SLOT sits before the closing words, where
+# padding makes the whole prompt whole blocks (each answer branch then recomputes no prompt token). What comes
+# after AGENT_END is paid by every prompt: it is kept to about one block.
 SHARED_END = "\x00SHARED\x00"
+AGENT_END = "\x00AGENT\x00"
 PAD_SLOT = "\x00PAD\x00"
 # The assistant turn is begun with the words that precede the number: it raises the mass on numbers.
 ANSWER_PREFIX = "My forecast: the probability that this resolves YES is "
@@ -83,7 +86,7 @@ def shared_block(question: Question, today: dt.date, passages: Sequence[ContextP
                  reasoning: str | None = None, crowd: float | None = None) -> str:
     """What every agent and every horizon of a question read alike: date, question, description, context,
     reasoning, crowd. A question whose text states its resolution date (a ForecastBench dataset question, asked
-    at several) names it "the resolution date" here; the date itself comes at the end, in `asked_block`."""
+    at several) names it "the resolution date" here; the date itself comes at the end, in `date_block`."""
     lines = [f"Today is {today.isoformat()}.", f"Question: {_without_date(question)}", *_description(question)]
     text = "\n".join(lines) + context_block(passages)
     if reasoning:
@@ -93,12 +96,17 @@ def shared_block(question: Question, today: dt.date, passages: Sequence[ContextP
     return text
 
 
-def asked_block(question: Question, style: str) -> str:
-    """What differs between agents and horizons: the agent's approach and the question's resolution date."""
-    lines = [f"Approach: {STYLES[style]}"]
-    if question.resolution_date:
-        lines.append(f"Resolution date: {question.resolution_date.isoformat()}")
-    return "\n\n" + "\n".join(lines)
+def approach_block(style: str) -> str:
+    """What differs between agents: the approach each takes."""
+    return f"\n\nApproach: {STYLES[style]}"
+
+
+def date_block(question: Question) -> tuple[str, str]:
+    """What differs between horizons, the question's resolution date, as its label (an agent's prompts share it)
+    and its value: the value and the closing words then fit one KV block."""
+    if question.resolution_date is None:
+        return "", ""
+    return "\nResolution date:", f" {question.resolution_date.isoformat()}"
 
 
 def _without_date(question: Question) -> str:
@@ -111,11 +119,13 @@ def forecast_prompt(tokenizer: Any, question: Question, style: str, today: dt.da
                     passages: Sequence[ContextPassage] = (), reasoning: str | None = None,
                     crowd: float | None = None) -> PromptParts:
     """The forecasting prompt, ending where the number is to be written; `crowd` (an agent that sees the crowd)
-    adds the question's crowd forecast to it. What all agents and horizons share comes first, as whole KV blocks;
-    the agent's approach and the horizon's date come last."""
+    adds the question's crowd forecast to it. What all agents and horizons share comes first, then the agent's
+    approach, each as whole KV blocks; the horizon's date comes last."""
     check_style(style)
-    user = (shared_block(question, today, passages, reasoning, crowd) + SHARED_END + asked_block(question, style)
-            + PAD_SLOT + "\n\nWhat is the probability, in percent, that the question resolves YES?")
+    label, date = date_block(question)
+    user = (shared_block(question, today, passages, reasoning, crowd)
+            + "\n\nWhat is the probability, in percent, that the question resolves YES?" + SHARED_END
+            + approach_block(style) + label + AGENT_END + date + PAD_SLOT)
     return split_parts(render_chat(tokenizer, SYSTEM, user) + ANSWER_PREFIX)
 
 
@@ -136,5 +146,8 @@ def render_chat(tokenizer: Any, system: str, user: str) -> str:
 
 def split_parts(text: str) -> PromptParts:
     shared, _, rest = text.partition(SHARED_END)
+    agent, found, rest = rest.partition(AGENT_END)
+    if not found:
+        agent, rest = "", agent
     head, _, tail = rest.partition(PAD_SLOT)
-    return PromptParts(head=head, tail=tail, shared=shared)
+    return PromptParts(head=head, tail=tail, shared=shared, agent=agent)

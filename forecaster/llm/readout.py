@@ -24,16 +24,19 @@ LONGEST_ANSWER = 4
 
 @dataclass(frozen=True)
 class PromptParts:
-    """A rendered prompt: `shared` (what other prompts begin with too) is padded to whole KV blocks, so theirs
-    find it in the prefix cache; padding between head and tail makes the whole prompt whole blocks."""
+    """A rendered prompt in levels of sharing: `shared` (what every agent and horizon of a question begins with),
+    then `agent` (what one agent's prompts at every horizon or threshold begin with), each ending on a KV block
+    boundary (padded) so that the other prompts find them in the prefix cache; padding between head and tail makes
+    the whole prompt whole blocks."""
 
     head: str
     tail: str
     shared: str = ""
+    agent: str = ""
 
     @property
     def text(self) -> str:
-        return self.shared + self.head + self.tail
+        return self.shared + self.agent + self.head + self.tail
 
 
 @dataclass(frozen=True)
@@ -93,18 +96,29 @@ class DistributionReader:
         self._pad_id = self._single_token("\n")
 
     def encode(self, parts: PromptParts) -> list[int]:
-        """Token ids of the prompt, padded with newlines after the shared part and at the slot, so that both the
-        shared part and the whole prompt are whole blocks."""
-        tok = self.scorer.tokenizer
-        shared, head, tail = (tok(text, add_special_tokens=False)["input_ids"] if text else []
-                              for text in (parts.shared, parts.head, parts.tail))
-        shared = shared + [self._pad_id] * self._to_block(len(shared))
-        return shared + head + [self._pad_id] * self._to_block(len(shared) + len(head) + len(tail)) + tail
+        """Token ids of the prompt, padded with newlines so that the shared part, the agent's part and the whole
+        prompt each end on a block boundary. The agent's padding goes before its part, which then runs on into
+        the head as written ("Resolution date:" and the date)."""
+        prefix, head, tail = self._prefix(parts), self._ids(parts.head), self._ids(parts.tail)
+        return prefix + head + [self._pad_id] * self._to_block(len(prefix) + len(head) + len(tail)) + tail
 
     def shared_length(self, parts: PromptParts) -> int:
         """How many leading tokens of the encoded prompt are its shared part, padding included."""
-        ids = self.scorer.tokenizer(parts.shared, add_special_tokens=False)["input_ids"] if parts.shared else []
-        return len(ids) + self._to_block(len(ids))
+        return len(self._padded(self._ids(parts.shared)))
+
+    def agent_length(self, parts: PromptParts) -> int:
+        """How many leading tokens of the encoded prompt are its shared and agent parts, padding included."""
+        return len(self._prefix(parts))
+
+    def _prefix(self, parts: PromptParts) -> list[int]:
+        shared, agent = self._padded(self._ids(parts.shared)), self._ids(parts.agent)
+        return shared + [self._pad_id] * self._to_block(len(shared) + len(agent)) + agent
+
+    def _ids(self, text: str) -> list[int]:
+        return self.scorer.tokenizer(text, add_special_tokens=False)["input_ids"] if text else []
+
+    def _padded(self, ids: list[int]) -> list[int]:
+        return ids + [self._pad_id] * self._to_block(len(ids))
 
     def _to_block(self, length: int) -> int:
         return (-length) % self.scorer.block_size if self.align_to_block else 0

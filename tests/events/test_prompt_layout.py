@@ -79,33 +79,47 @@ def test_two_horizons_share_every_block_before_the_resolution_date(reader):
     near = forecast_prompt(reader.scorer.tokenizer, QUESTION, "plain", DAY, PASSAGES)
     far = forecast_prompt(reader.scorer.tokenizer, at_horizon(QUESTION, dt.date(2035, 10, 24)), "plain", DAY,
                           PASSAGES)
-    assert "2035-10-24" not in far.shared and "Resolution date: 2035-10-24" in far.head
+    assert "2035-10-24" not in far.shared + far.agent and "2035-10-24" in far.head
+    assert (far.agent + far.head).endswith("Resolution date: 2035-10-24")
     assert "increased by the resolution date as compared to its value on 2025-10-26?" in far.shared
     shared = reader.shared_length(near)
     assert reader.encode(near)[:shared] == reader.encode(far)[:shared]
 
 
-def test_the_shared_part_and_the_whole_prompt_end_on_block_boundaries(reader):
+def test_one_agents_horizons_share_its_approach_and_each_pays_one_block_of_its_own(reader):
+    near = forecast_prompt(reader.scorer.tokenizer, QUESTION, "sceptic", DAY, PASSAGES)
+    far = forecast_prompt(reader.scorer.tokenizer, at_horizon(QUESTION, dt.date(2035, 10, 24)), "sceptic", DAY,
+                          PASSAGES)
+    ids_near, ids_far = reader.encode(near), reader.encode(far)
+    agent = reader.agent_length(near)
+    assert agent > reader.shared_length(near) and agent == reader.agent_length(far)
+    assert common_blocks(ids_near, ids_far) == agent // BLOCK
+    assert len(ids_near) - agent == len(ids_far) - agent == BLOCK
+
+
+def test_the_shared_part_the_agents_part_and_the_whole_prompt_end_on_block_boundaries(reader):
     for style in ("plain", "pro_con"):
         parts = forecast_prompt(reader.scorer.tokenizer, QUESTION, style, DAY, PASSAGES[:1])
         assert reader.shared_length(parts) % BLOCK == 0
+        assert reader.agent_length(parts) % BLOCK == 0
         assert len(reader.encode(parts)) % BLOCK == 0
 
 
 def test_what_differs_comes_after_the_shared_part(reader):
     parts = forecast_prompt(reader.scorer.tokenizer, QUESTION, "sceptic", DAY, PASSAGES, crowd=0.42)
-    assert "Be sceptical" not in parts.shared and "Be sceptical" in parts.head
-    assert "2025-11-02" not in parts.shared and "Resolution date: 2025-11-02" in parts.head
+    assert "Be sceptical" not in parts.shared and "Be sceptical" in parts.agent
+    assert "2025-11-02" not in parts.shared + parts.agent and "2025-11-02" in parts.head
     assert PASSAGES[0].text in parts.shared and "42%" in parts.shared
     assert parts.text.endswith("resolves YES is ")
 
 
-def test_the_encoded_prompt_is_the_text_with_newlines_at_the_two_slots(reader):
+def test_the_encoded_prompt_is_the_text_with_newlines_at_the_three_slots(reader):
     parts = forecast_prompt(reader.scorer.tokenizer, QUESTION, "plain", DAY, PASSAGES)
     ids = reader.encode(parts)
     text = reader.scorer.tokenizer.decode(ids)
-    first = reader.shared_length(parts) - len(reader.scorer.tokenizer(parts.shared, add_special_tokens=False)
-                                              ["input_ids"])
-    second = len(text) - len(parts.text) - first
-    assert 0 <= first < BLOCK and 0 <= second < BLOCK
-    assert text == parts.shared + "\n" * first + parts.head + "\n" * second + parts.tail
+    count = lambda text: len(reader.scorer.tokenizer(text, add_special_tokens=False)["input_ids"])  # noqa: E731
+    first = reader.shared_length(parts) - count(parts.shared)
+    second = reader.agent_length(parts) - reader.shared_length(parts) - count(parts.agent)
+    third = len(text) - len(parts.text) - first - second
+    assert all(0 <= pad < BLOCK for pad in (first, second, third))
+    assert text == parts.shared + "\n" * (first + second) + parts.agent + parts.head + "\n" * third + parts.tail

@@ -1,13 +1,15 @@
 """Prompts for questions that are not yes/no, laid out as the binary ones (`forecaster.events.prompts`): what all
 agents and all thresholds of a question share comes first, as whole KV blocks; the agent's approach and, for a
-CDF, the threshold come last, so the ladder's eight prompts pay for the question once."""
+CDF, the threshold come last, so the ladder's eight prompts pay for the question once and for the approach once
+per agent."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Sequence
 
-from forecaster.events.prompts import PAD_SLOT, SHARED_END, STYLES, check_style, render_chat, shared_block, split_parts
+from forecaster.events.prompts import (AGENT_END, PAD_SLOT, SHARED_END, STYLES, check_style, date_block,
+                                       render_chat, shared_block, split_parts)
 from forecaster.events.questions import Question
 from forecaster.events.typed.choice import labels
 from forecaster.events.typed.fields import DATE
@@ -33,8 +35,9 @@ def choice_prompt(tokenizer: Any, question: Question, style: str, today: dt.date
     check_style(style)
     options = "\n".join(f"{label}) {option}" for label, option in zip(labels(len(question.options)),
                                                                       question.options))
-    user = (shared_block(question, today, passages, reasoning) + f"\n\nOptions:\n{options}" + SHARED_END
-            + _approach(question, style) + PAD_SLOT + "\n\nWhich option will it be? Answer with its letter.")
+    user = (shared_block(question, today, passages, reasoning) + f"\n\nOptions:\n{options}"
+            + "\n\nWhich option will it be? Answer with its letter." + SHARED_END
+            + _approach(style) + "".join(date_block(question)) + AGENT_END + PAD_SLOT)
     return split_parts(render_chat(tokenizer, CHOICE_SYSTEM, user) + CHOICE_PREFIX)
 
 
@@ -44,9 +47,9 @@ def threshold_prompt(tokenizer: Any, question: Question, style: str, today: dt.d
     check_style(style)
     scale = Scale.of(question)
     at_most = _at_most(scale, threshold)
-    user = (shared_block(question, today, passages, reasoning) + "\n" + range_line(scale) + SHARED_END
-            + _approach(question, style) + f"\nThreshold: {at_most}" + PAD_SLOT
-            + f"\n\nWhat is the probability, in percent, that the outcome is {at_most}?")
+    user = (shared_block(question, today, passages, reasoning) + "\n" + range_line(scale)
+            + "\n\nWhat is the probability, in percent, that the outcome is within the threshold?" + SHARED_END
+            + _approach(style) + "".join(date_block(question)) + AGENT_END + f"\nThreshold: {at_most}" + PAD_SLOT)
     return split_parts(render_chat(tokenizer, CDF_SYSTEM, user) + CDF_PREFIX)
 
 
@@ -61,8 +64,5 @@ def _at_most(scale: Scale, threshold: float) -> str:
     return f"on or before {scale.shown(threshold)}" if scale.kind == DATE else f"at most {scale.shown(threshold)}"
 
 
-def _approach(question: Question, style: str) -> str:
-    lines = [f"Approach: {TYPED_STYLES[style]}"]
-    if question.resolution_date:
-        lines.append(f"Resolution date: {question.resolution_date.isoformat()}")
-    return "\n\n" + "\n".join(lines)
+def _approach(style: str) -> str:
+    return f"\n\nApproach: {TYPED_STYLES[style]}"
