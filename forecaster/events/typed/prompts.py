@@ -48,7 +48,7 @@ def threshold_prompt(tokenizer: Any, question: Question, style: str, today: dt.d
     scale = Scale.of(question)
     at_most = _at_most(scale, threshold)
     user = (shared_block(question, today, passages, reasoning) + "\n" + range_line(scale)
-            + "\n\nWhat is the probability, in percent, that the outcome is within the threshold?" + SHARED_END
+            + "\n\nWhat is the probability, in percent, that the outcome meets the threshold stated below?" + SHARED_END
             + _approach(style) + "".join(date_block(question)) + AGENT_END + f"\nThreshold: {at_most}" + PAD_SLOT)
     return split_parts(render_chat(tokenizer, CDF_SYSTEM, user) + CDF_PREFIX)
 
