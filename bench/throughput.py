@@ -99,7 +99,7 @@ def timed(fn) -> tuple[float, object]:
 
 
 def check_bare(results) -> None:
-    from forecaster.events.agents import ForecastFailure, pool_agent
+    from forecaster.events.agents import ForecastFailure
 
     failed = [r for r in results if isinstance(r, ForecastFailure)]
     if failed:
@@ -114,12 +114,21 @@ def check_flow(summaries: list[dict], count: int) -> None:
 
 def in_process(settings, n: int, agents: list[str]) -> dict[str, float]:
     """One at a time, batched and the flow, all on this process's one engine."""
-    from prefect.testing.utilities import prefect_test_harness
-
-    from flows.events import forecast_events
     from forecaster.llm.pool import model_pool
 
     pool = model_pool()
+    try:  # an engine left at exit hangs it: interpreter exit joins the engine's process
+        return _phases(pool, settings, n, agents)
+    finally:
+        pool.release_all()
+
+
+def _phases(pool, settings, n: int, agents: list[str]) -> dict[str, float]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.events import forecast_events
+    from forecaster.events.agents import pool_agent
+
     started, _ = timed(lambda: pool.scorer(settings, settings.default_model))
     team = {name: pool_agent(pool, settings, name) for name in agents}
     print(f"engine up in this process: {started:.1f} s (not a measured phase)", flush=True)
@@ -148,7 +157,6 @@ def in_process(settings, n: int, agents: list[str]) -> dict[str, float]:
         check_flow(summaries, n)
     print(f"flow end to end:     {len(agents) * n} forecasts in {flow:6.2f} s "
           f"(engine and temporary Prefect server already up; store, ensemble, plots, artifacts)", flush=True)
-    pool.release_all()
     return {"one": one, "batched": batched, "flow": flow}
 
 
@@ -189,7 +197,7 @@ def first_forecast(env: dict[str, str], data_dir: Path, questions_file: Path) ->
                     os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait(60)
     first = first or _first_done(log_file)
-    if first is None or proc.returncode not in (0, -signal.SIGTERM):
+    if first is None or proc.returncode not in (0, -signal.SIGTERM, 128 + signal.SIGTERM):
         raise SystemExit(f"`{' '.join(command)}` exited {proc.returncode}, first forecast "
                          f"{'found' if first else 'not found'} in {log_file}:\n{output.read_text()[-3000:]}")
     return first - t0
