@@ -146,8 +146,6 @@ def render_chat(tokenizer: Any, system: str, user: str) -> str:
 
 def split_parts(text: str) -> PromptParts:
     shared, _, rest = text.partition(SHARED_END)
-    agent, found, rest = rest.partition(AGENT_END)
-    if not found:
-        agent, rest = "", agent
+    agent, _, rest = rest.partition(AGENT_END)
     head, _, tail = rest.partition(PAD_SLOT)
     return PromptParts(head=head, tail=tail, shared=shared, agent=agent)

@@ -49,16 +49,14 @@ def resolved_dtype(dtype: str, cpu_flags: set[str] | None = None, gpu: bool | No
     (measured on an AVX2-only EPYC: bfloat16 4-5x slower than float32; on AVX512-BF16 about 2x faster)."""
     if dtype != FASTEST:
         return dtype
-    if gpu if gpu is not None else _has_gpu():
+    if gpu is None:
+        from forecaster.config_checks import cuda_devices  # the machine's GPUs, as every other check counts them
+
+        gpu = cuda_devices() > 0
+    if gpu:
         return "auto"
     flags = cpu_flags if cpu_flags is not None else _cpu_flags()
     return "bfloat16" if flags & NATIVE_BF16_FLAGS else "float32"
-
-
-def _has_gpu() -> bool:
-    import torch
-
-    return torch.cuda.is_available()
 
 
 def _cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> set[str]:
