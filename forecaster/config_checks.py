@@ -6,6 +6,7 @@ import importlib.util
 from typing import Callable
 
 from forecaster.errors import ConfigError
+from forecaster.llm.devices import cuda_devices
 from forecaster.llm.logprob_cache import LogprobCache
 from forecaster.events.prompts import STYLES
 from forecaster.names import CROWD, SERIES
@@ -41,15 +42,6 @@ def settings_problems(settings: Settings, gpu_count: int | None = None) -> list[
 def visible_devices() -> int:
     """Devices an engine can use here: the GPUs, or one on a CPU-only machine."""
     return max(1, cuda_devices())
-
-
-def cuda_devices() -> int:
-    """GPUs this process can see (0 on a CPU-only machine)."""
-    try:
-        import torch
-    except ImportError:
-        return 0
-    return torch.cuda.device_count() if torch.cuda.is_available() else 0
 
 
 def has_module(name: str) -> bool:

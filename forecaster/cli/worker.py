@@ -102,7 +102,7 @@ def worker(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the worker command(s) and exit."),
 ) -> None:
     """Start process worker(s) on the pool; flow runs execute in this checkout with this environment."""
-    from forecaster.config_checks import cuda_devices
+    from forecaster.llm.devices import cuda_devices
 
     common.settings()
     devices = cuda_devices() if (gpus is not None or per_gpu) else 0

@@ -50,7 +50,7 @@ def resolved_dtype(dtype: str, cpu_flags: set[str] | None = None, gpu: bool | No
     if dtype != FASTEST:
         return dtype
     if gpu is None:
-        from forecaster.config_checks import cuda_devices  # the machine's GPUs, as every other check counts them
+        from forecaster.llm.devices import cuda_devices  # imports torch: only when asked
 
         gpu = cuda_devices() > 0
     if gpu:
