@@ -23,7 +23,7 @@ from forecaster.events.rendering import failure_records, passage_records, run_st
 from forecaster.events.store import QuestionResult
 from forecaster.flow_parameters import check_forecast_parameters, default_as_of
 from forecaster.llm.pool import model_pool
-from forecaster.retrieval import SourceAvailability
+from forecaster.retrieval import RetrievalResult, SourceAvailability
 from forecaster.runtime import bootstrap
 from forecaster.settings import AgentSpec, Settings, load_settings
 from tasks.gpu import gpu_slot
@@ -147,29 +147,41 @@ class _ChunkFinisher:
 
     def __call__(self, chunk: list[Question], context: dict[str, Any],
                  outcomes: dict[str, list[AgentForecast | ForecastFailure]]) -> dict[str, dict]:
+        """One task run each to pool, store (one transaction) and plot the chunk: a task run costs the flow more
+        than a question's own work there."""
+        settings, label = self.settings, _label(chunk)
         series = self.series.result()
-        return {q.id: self.question(q, context[q.id], outcomes[q.id], series.get(q.id)) for q in chunk}
+        members = {q.id: self.members(q, outcomes[q.id], series.get(q.id)) for q in chunk}
+        forecasts = {qid: [m for m in ms if isinstance(m, AgentForecast)] for qid, ms in members.items()}
+        ensembles = ensemble_task(settings, chunk, [self.day[q.id] for q in chunk],
+                                  [forecasts[q.id] for q in chunk], *self.pool, chunk=label)
+        results = [QuestionResult(q, self.day[q.id], tuple(forecasts[q.id]), ensemble,
+                                  passages=passage_records(context[q.id].passages),
+                                  retrieval_failures=failure_records(context[q.id].failures),
+                                  failures=tuple(m for m in members[q.id] if isinstance(m, ForecastFailure)))
+                   for q, ensemble in zip(chunk, ensembles)]
+        for ensemble in ensembles:
+            _note_once(ensemble, self.notes)
+        persist_task(settings, self.run_id, results)
+        plot_task(settings, [r.question.id for r in results if not r.failed], self.publish_plots, chunk=label)
+        self.series_steps(chunk, series, {r.question.id for r in results if not r.failed})
+        return {r.question.id: summary(r, self.run_id) for r in results}
 
-    def question(self, q: Question, context: Any, outcomes: list[AgentForecast | ForecastFailure],
-                 series: Any) -> dict:
-        settings, day = self.settings, self.day[q.id]
+    def members(self, q: Question, outcomes: list[AgentForecast | ForecastFailure],
+                series: Any) -> list[AgentForecast | ForecastFailure]:
+        """The agents' outcomes, the series member where the question has one, the crowd where shown."""
         if series is not None:
-            outcomes = [*outcomes, series_member(series, settings.series.weight)]
-        crowd = crowd_forecast(q, settings.ensemble.crowd_weight)
-        forecasts = [o for o in outcomes if isinstance(o, AgentForecast)] + ([crowd] if crowd else [])
-        ensemble = ensemble_task(settings, q, day, forecasts, *self.pool)
-        _note_once(ensemble, self.notes)
-        result = QuestionResult(q, day, tuple(forecasts), ensemble, passages=passage_records(context.passages),
-                                retrieval_failures=failure_records(context.failures),
-                                failures=tuple(o for o in outcomes if isinstance(o, ForecastFailure)))
-        persist_task(settings, self.run_id, result)
-        if isinstance(series, SeriesForecast):
-            persist_series_task(settings, self.run_id, series)
-        if not result.failed:
-            plot_task(settings, q.id, self.publish_plots)
-            if isinstance(series, SeriesForecast):
-                plot_series_task(settings, q.id)
-        return summary(result, self.run_id)
+            outcomes = [*outcomes, series_member(series, self.settings.series.weight)]
+        crowd = crowd_forecast(q, self.settings.ensemble.crowd_weight)
+        return [*outcomes, crowd] if crowd else outcomes
+
+    def series_steps(self, chunk: list[Question], series: dict[str, Any], forecast: set[str]) -> None:
+        """The series member's own rows and plot, for the chunk's questions that have one."""
+        for q in chunk:
+            if isinstance(series.get(q.id), SeriesForecast):
+                persist_series_task(self.settings, self.run_id, series[q.id])
+                if q.id in forecast:
+                    plot_series_task(self.settings, q.id)
 
 
 def _raise_first_failure(futures: list[Future]) -> None:
@@ -210,9 +222,10 @@ def _model_work(settings: Settings, qs: list[Question], specs: list[AgentSpec], 
 
 def _contexts(settings: Settings, qs: list[Question], day: dict, today: dt.date) -> dict[str, Any]:
     """Retrieval for every question at once, bounded (it waits on I/O); each question's its own task."""
+    if not settings.retrieval.enabled:
+        return {q.id: RetrievalResult() for q in qs}  # no task run per question for nothing to fetch
     availability = SourceAvailability()  # a source found unreachable is skipped for the rest of this run
-    if settings.retrieval.enabled:
-        prepare_store(settings.database_path)
+    prepare_store(settings.database_path)
     run = lambda q: context_task(settings, q, day[q.id], today, availability)  # noqa: E731
     with ThreadPoolExecutor(settings.retrieval.concurrency, thread_name_prefix="retrieval") as threads:
         # Each thread runs in a copy of this flow run's context, so its tasks belong to the run.

@@ -97,12 +97,15 @@ def release_model_task(model_key: str) -> None:
     model_pool().release(model_key)
 
 
-@task(name="ensemble", task_run_name="ensemble: {question.id}", cache_policy=NO_CACHE)
-def ensemble_task(settings: Settings, question: Question, day: dt.date, forecasts: Sequence[AgentForecast],
-                  method: str | None = None, combiner: Combiner | None = None) -> EnsembleForecast | None:
-    """The pooled forecast (the crowd a member where the question has one), or None when no agent could
-    forecast the question; `combiner` is the learned file's, for method 'learned'."""
-    return pooled(question, day, forecasts, settings.ensemble, method or settings.ensemble.method, combiner)
+@task(name="ensemble", task_run_name="ensemble: {chunk}", cache_policy=NO_CACHE)
+def ensemble_task(settings: Settings, questions: Sequence[Question], days: Sequence[dt.date],
+                  forecasts: Sequence[Sequence[AgentForecast]], method: str | None = None,
+                  combiner: Combiner | None = None, chunk: str = "") -> list[EnsembleForecast | None]:
+    """Each question's pooled forecast (the crowd a member where the question has one), None where no agent could
+    forecast it; `combiner` is the learned file's, for method 'learned'."""
+    method = method or settings.ensemble.method
+    return [pooled(q, day, members, settings.ensemble, method, combiner)
+            for q, day, members in zip(questions, days, forecasts, strict=True)]
 
 
 @task(name="load-learned-file", cache_policy=NO_CACHE)
@@ -138,10 +141,25 @@ def flow_run_final_state(flow_run_id: str) -> tuple[str, str] | None:
     return (state.name, state.message or "") if state is not None and state.is_final() else None
 
 
-@task(name="persist-question", task_run_name="persist: {result.question.id}", cache_policy=NO_CACHE,
-      retries=3, retry_delay_seconds=1)
-def persist_task(settings: Settings, run_id: str, result: QuestionResult) -> None:
-    ForecastStore(settings.database_path).save_question(run_id, result)
+# A completed store task run is named for the questions it stored: a sharded run reads them back from Prefect
+# (tasks.sharding) when the store is on another host.
+PERSIST_PREFIX = "persist: "
+
+
+def _persist_name(parameters: dict[str, Any]) -> str:
+    return PERSIST_PREFIX + " ".join(r.question.id for r in parameters["results"])
+
+
+def persisted_ids(task_run_name: str) -> set[str]:
+    """The question ids a `persist-questions` task run's name lists (ids never hold a space)."""
+    return set(task_run_name.removeprefix(PERSIST_PREFIX).split()) if task_run_name.startswith(PERSIST_PREFIX) else set()
+
+
+@task(name="persist-questions", task_run_name=_persist_name, cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1)
+def persist_task(settings: Settings, run_id: str, results: Sequence[QuestionResult]) -> None:
+    """A chunk's questions stored in one transaction: all of them or none."""
+    with ForecastStore(settings.database_path) as store:
+        store.save_questions(run_id, results)
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1)
@@ -149,19 +167,23 @@ def finish_run_task(settings: Settings, run_id: str, status: str, reason: str | 
     ForecastStore(settings.database_path).finish_run(run_id, status, reason)
 
 
-@task(name="plot-question", task_run_name="plot: {question_id}", cache_policy=NO_CACHE, retries=1)
-def plot_task(settings: Settings, question_id: str, publish: bool = True) -> Path:
-    store = ForecastStore(settings.database_path)
-    question = question_from_row(store.question(question_id))
-    if question.type != "binary":
-        path = plot_typed(question, typed_history(store.db, question_id), settings.plots_dir)
-    else:
-        path = plot_question(store.question(question_id), store.ensemble_history(question_id),
-                             store.agent_history(question_id), settings.plots_dir)
+@task(name="plot-questions", task_run_name="plot: {chunk}", cache_policy=NO_CACHE, retries=1)
+def plot_task(settings: Settings, question_ids: Sequence[str], publish: bool = True, chunk: str = "") -> list[Path]:
+    """Each question's plot of its stored history; with `publish`, each also a `plot-<id>` artifact."""
+    with ForecastStore(settings.database_path) as store:
+        paths = [_plot(store, qid, settings.plots_dir) for qid in question_ids]
     if publish:
-        publish_png(path, artifact_key("plot", question_id), question_id,
-                    f"Forecast history and latest distributions for {question_id}")
-    return path
+        for qid, path in zip(question_ids, paths):
+            publish_png(path, artifact_key("plot", qid), qid, f"Forecast history and latest distributions for {qid}")
+    return paths
+
+
+def _plot(store: ForecastStore, question_id: str, plots_dir: Path) -> Path:
+    row = store.question(question_id)
+    question = question_from_row(row)
+    if question.type != "binary":
+        return plot_typed(question, typed_history(store.db, question_id), plots_dir)
+    return plot_question(row, store.ensemble_history(question_id), store.agent_history(question_id), plots_dir)
 
 
 @task(name="stored-summaries", cache_policy=NO_CACHE)

@@ -12,10 +12,9 @@ from prefect.cache_policies import NO_CACHE
 from forecaster.orchestration.deployments import HEARTBEAT_ENV, HEARTBEAT_S, SHARD_TAG
 from forecaster.events.rendering import forecasts_markdown
 from forecaster.events.sharding import merged_summaries, stored_question_ids
+from tasks.events import PERSIST_PREFIX, persisted_ids
 
 MERGED_ARTIFACT = "event-forecasts-merged"
-# The events flow names each question's store task run "persist: <question id>" (tasks/events.py persist_task).
-PERSIST_PREFIX = "persist: "
 
 
 def start_shard(deployment: str, parameters: dict[str, Any], name: str,
@@ -58,13 +57,13 @@ def stored_questions_task(database: str, flow_run_ids: Sequence[str]) -> set[str
     """Questions any run of the set has stored: a rerun of a lost shard skips them.
 
     Read from our store (the parent's database: shared with workers on one host) and from Prefect's record of
-    the runs' completed `persist-question` task runs, which also covers workers storing on other hosts.
+    the runs' completed `persist-questions` task runs, which also covers workers storing on other hosts.
     """
     return stored_question_ids(database, list(flow_run_ids)) | persisted_per_prefect(flow_run_ids)
 
 
 def persisted_per_prefect(flow_run_ids: Sequence[str]) -> set[str]:
-    """Question ids of the completed `persist: <id>` task runs of these flow runs."""
+    """Question ids of the completed `persist: <id> <id> ...` task runs of these flow runs."""
     from uuid import UUID
 
     from prefect.client.orchestration import get_client
@@ -86,7 +85,7 @@ def persisted_per_prefect(flow_run_ids: Sequence[str]) -> set[str]:
             runs += page
             if len(page) < 200:
                 break
-    return {r.name[len(PERSIST_PREFIX):] for r in runs if r.name.startswith(PERSIST_PREFIX)}
+    return {qid for r in runs for qid in persisted_ids(r.name)}
 
 
 @task(name="publish-merged-table", cache_policy=NO_CACHE)

@@ -23,7 +23,9 @@ def plot_question(question: dict[str, Any], ensemble_rows: Sequence[dict[str, An
     _history(history, ensemble_rows, agent_rows)
     _latest_distributions(latest, agent_rows)
     fig.suptitle(_wrap(question["text"]), fontsize=10)
-    fig.tight_layout()
+    # Fixed margins (a one-line title, dates at 30 degrees): tight_layout drew the figure twice, a third of a
+    # round's plotting time.
+    fig.subplots_adjust(left=0.06, right=0.985, bottom=0.16, top=0.86, wspace=0.2)
     fig.savefig(out, dpi=100)
     plt.close(fig)
     return out

@@ -198,38 +198,47 @@ class ForecastStore(RunReads, Closing):
 
     def save_question(self, run_id: str, result: QuestionResult) -> None:
         """Write the question and all its forecasts of this run atomically; a retry replaces, never duplicates."""
-        q, now = result.question, _now()
+        self.save_questions(run_id, [result])
+
+    def save_questions(self, run_id: str, results: Sequence[QuestionResult]) -> None:
+        """Write these questions and all their forecasts of this run in one transaction (all or none)."""
+        now = _now()
         with self.db.conn:
-            self._save_question_row(q, now)
-            for table in ("agent_forecasts", "ensemble_forecasts", "question_context", "question_failures"):
-                self.db.conn.execute(f"DELETE FROM {table} WHERE run_id = ? AND question_id = ?", [run_id, q.id])
-            for f in result.agent_forecasts:
-                self.db.conn.execute(
-                    "INSERT INTO agent_forecasts (run_id, question_id, as_of, created_at, agent, model, style, weight,"
-                    " probability, median, mode, entropy_bits, mass, low_mass, distribution, prompt, reasoning,"
-                    " passage_ids, context_cut) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [run_id, q.id, result.as_of.isoformat(), now, f.agent, f.model, f.style, f.weight,
-                     f.probability, f.median, f.mode, f.entropy_bits, f.mass, int(f.low_mass),
-                     json.dumps(list(f.distribution)), f.prompt, f.reasoning, json.dumps(list(f.passage_ids)),
-                     json.dumps(list(f.context_cut))],
-                )
-            e = result.ensemble
-            if e is not None:
-                self.db.conn.execute(
-                    "INSERT INTO ensemble_forecasts (run_id, question_id, as_of, created_at, method, probability,"
-                    " agents) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [run_id, q.id, result.as_of.isoformat(), now, e.method, e.probability,
-                     json.dumps(list(e.agents))],
-                )
-            save_typed(self.db.conn, run_id, q.id, result.as_of, now, result.agent_forecasts, e)
-            for f in result.failures:
-                self.db.conn.execute(
-                    "INSERT INTO question_failures (run_id, question_id, agent, reason, created_at)"
-                    " VALUES (?, ?, ?, ?, ?)", [run_id, q.id, f.agent, f.reason, now])
+            for result in results:
+                self._write_question(run_id, result, now)
+
+    def _write_question(self, run_id: str, result: QuestionResult, now: str) -> None:
+        q = result.question
+        self._save_question_row(q, now)
+        for table in ("agent_forecasts", "ensemble_forecasts", "question_context", "question_failures"):
+            self.db.conn.execute(f"DELETE FROM {table} WHERE run_id = ? AND question_id = ?", [run_id, q.id])
+        for f in result.agent_forecasts:
             self.db.conn.execute(
-                "INSERT INTO question_context (run_id, question_id, passages, failures) VALUES (?, ?, ?, ?)",
-                [run_id, q.id, json.dumps(list(result.passages)), json.dumps(list(result.retrieval_failures))],
+                "INSERT INTO agent_forecasts (run_id, question_id, as_of, created_at, agent, model, style, weight,"
+                " probability, median, mode, entropy_bits, mass, low_mass, distribution, prompt, reasoning,"
+                " passage_ids, context_cut) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [run_id, q.id, result.as_of.isoformat(), now, f.agent, f.model, f.style, f.weight,
+                 f.probability, f.median, f.mode, f.entropy_bits, f.mass, int(f.low_mass),
+                 json.dumps(list(f.distribution)), f.prompt, f.reasoning, json.dumps(list(f.passage_ids)),
+                 json.dumps(list(f.context_cut))],
             )
+        e = result.ensemble
+        if e is not None:
+            self.db.conn.execute(
+                "INSERT INTO ensemble_forecasts (run_id, question_id, as_of, created_at, method, probability,"
+                " agents) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [run_id, q.id, result.as_of.isoformat(), now, e.method, e.probability,
+                 json.dumps(list(e.agents))],
+            )
+        save_typed(self.db.conn, run_id, q.id, result.as_of, now, result.agent_forecasts, e)
+        for f in result.failures:
+            self.db.conn.execute(
+                "INSERT INTO question_failures (run_id, question_id, agent, reason, created_at)"
+                " VALUES (?, ?, ?, ?, ?)", [run_id, q.id, f.agent, f.reason, now])
+        self.db.conn.execute(
+            "INSERT INTO question_context (run_id, question_id, passages, failures) VALUES (?, ?, ?, ?)",
+            [run_id, q.id, json.dumps(list(result.passages)), json.dumps(list(result.retrieval_failures))],
+        )
 
     def _save_question_row(self, q: Question, now: str) -> None:
         """Insert the question, or bring its stored row up to date (its first sighting kept)."""

@@ -100,16 +100,24 @@ def test_prefects_record_of_completed_persist_tasks_names_the_questions_a_run_st
 
     from tasks.sharding import persisted_per_prefect
 
-    @task(task_run_name="persist: {question_id}")
-    def persist(question_id: str) -> None:
-        if question_id == "q-failed":
+    @task(task_run_name="persist: {question_ids}")
+    def persist(question_ids: str) -> None:
+        if "q-failed" in question_ids:
             raise RuntimeError("not stored")
 
     @flow
     def shard() -> str:
-        persist("q-0")
-        persist("q-1")
-        persist.submit("q-failed").wait()
+        persist("q-0 q-1")
+        persist("q-2")
+        persist.submit("q-failed q-3").wait()
         return flow_run.get_id()
 
-    assert persisted_per_prefect([shard()]) == {"q-0", "q-1"}
+    assert persisted_per_prefect([shard()]) == {"q-0", "q-1", "q-2"}
+
+
+def test_a_store_task_runs_name_lists_every_question_it_stores_and_is_read_back_as_those_ids():
+    from tasks.events import _persist_name, persisted_ids
+
+    results = [question_result(qid) for qid in ("q-0", "FB.acled-1", "m_2")]
+    assert persisted_ids(_persist_name({"results": results})) == {"q-0", "FB.acled-1", "m_2"}
+    assert persisted_ids("plot: q-0 +2") == set()
