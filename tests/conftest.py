@@ -24,6 +24,8 @@ STARTS_A_SERVER_OR_ENGINE = {
     "vllm_server": "a vLLM OpenAI server (tests/deployments)",
     "worker": "a Prefect worker (tests/deployments)",
 }
+# Fixtures that hand a test the session's engine (in this process, unlike the commands and servers tests start).
+ENGINE_FIXTURES = {"pool", "scorer"}
 # float32 so the engine's log-probabilities can be compared with a transformers forward pass.
 TEST_ENV = {
     "FORECASTER_VLLM__DTYPE": "float32",
@@ -65,6 +67,14 @@ def pytest_collection_modifyitems(config, items) -> None:
     if unmarked:
         raise pytest.UsageError("tests that start a server or an engine must be marked slow "
                                 "(@pytest.mark.slow or pytestmark):\n" + "\n".join(unmarked))
+    items[:] = engine_users_first(items)
+
+
+def engine_users_first(items: list) -> list:
+    """The modules that use the session's engine before the others, each in its order: a module of slow tests
+    without it releases the engine (`no_idle_engine`), and the next module that uses it waits for a new one."""
+    users = {item.path for item in items if ENGINE_FIXTURES & set(getattr(item, "fixturenames", ()))}
+    return sorted(items, key=lambda item: item.path not in users)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -86,7 +96,7 @@ def no_idle_engine(request) -> None:
     release it: on a 24-GB machine its memory is what their processes need beside the other pytest workers'."""
     items = [item for item in request.session.items if item.module is request.module]
     slow = any(item.get_closest_marker("slow") for item in items)
-    uses = any({"pool", "scorer"} & set(getattr(item, "fixturenames", ())) for item in items)
+    uses = any(ENGINE_FIXTURES & set(getattr(item, "fixturenames", ())) for item in items)
     pool = sys.modules.get("forecaster.llm.pool")  # not imported: no engine to release
     if slow and not uses and pool is not None:
         pool.model_pool().release_all()
