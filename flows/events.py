@@ -155,17 +155,22 @@ class _ChunkFinisher:
         forecasts = {qid: [m for m in ms if isinstance(m, AgentForecast)] for qid, ms in members.items()}
         ensembles = ensemble_task(settings, chunk, [self.day[q.id] for q in chunk],
                                   [forecasts[q.id] for q in chunk], *self.pool, chunk=label)
-        results = [QuestionResult(q, self.day[q.id], tuple(forecasts[q.id]), ensemble,
-                                  passages=passage_records(context[q.id].passages),
-                                  retrieval_failures=failure_records(context[q.id].failures),
-                                  failures=tuple(m for m in members[q.id] if isinstance(m, ForecastFailure)))
-                   for q, ensemble in zip(chunk, ensembles)]
         for ensemble in ensembles:
             _note_once(ensemble, self.notes)
+        results = [self.result(q, context[q.id], forecasts[q.id], ensemble, members[q.id])
+                   for q, ensemble in zip(chunk, ensembles)]
         persist_task(settings, self.run_id, results)
-        plot_task(settings, [r.question.id for r in results if not r.failed], self.publish_plots, chunk=label)
-        self.series_steps(chunk, series, {r.question.id for r in results if not r.failed})
+        forecast = [r.question.id for r in results if not r.failed]
+        if forecast:
+            plot_task(settings, forecast, self.publish_plots, chunk=label)
+        self.series_steps(chunk, series, set(forecast))
         return {r.question.id: summary(r, self.run_id) for r in results}
+
+    def result(self, q: Question, context: Any, forecasts: list[AgentForecast], ensemble: EnsembleForecast | None,
+               members: list[AgentForecast | ForecastFailure]) -> QuestionResult:
+        return QuestionResult(q, self.day[q.id], tuple(forecasts), ensemble, passages=passage_records(context.passages),
+                              retrieval_failures=failure_records(context.failures),
+                              failures=tuple(m for m in members if isinstance(m, ForecastFailure)))
 
     def members(self, q: Question, outcomes: list[AgentForecast | ForecastFailure],
                 series: Any) -> list[AgentForecast | ForecastFailure]:

@@ -152,7 +152,9 @@ def _persist_name(parameters: dict[str, Any]) -> str:
 
 def persisted_ids(task_run_name: str) -> set[str]:
     """The question ids a `persist-questions` task run's name lists (ids never hold a space)."""
-    return set(task_run_name.removeprefix(PERSIST_PREFIX).split()) if task_run_name.startswith(PERSIST_PREFIX) else set()
+    if not task_run_name.startswith(PERSIST_PREFIX):
+        return set()
+    return set(task_run_name.removeprefix(PERSIST_PREFIX).split())
 
 
 @task(name="persist-questions", task_run_name=_persist_name, cache_policy=NO_CACHE, retries=3, retry_delay_seconds=1)
