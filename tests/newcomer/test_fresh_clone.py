@@ -4,6 +4,7 @@ PREFECT_* variables, no data dir), reusing only the project's virtual environmen
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import subprocess
@@ -21,6 +22,8 @@ DEMO_QUESTIONS = PROJECT_ROOT / "examples" / "demo_questions.yaml"
 # A new user's shell: nothing of ours, nothing of Prefect's or vLLM's.
 KEPT = ("PATH", "HOME", "USER", "LANG", "LC_ALL", "TERM", "TMPDIR", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 CONSOLE_LINES_MAX = 40
+# What scripts/bootstrap.sh hashes into the .venv's install stamp (its `want`), in its order.
+INSTALL_INPUTS = ("pyproject.toml", "plugins/chronos2-vllm/pyproject.toml", "scripts/bootstrap.sh")
 
 
 def newcomer_env(**extra: str) -> dict[str, str]:
@@ -33,8 +36,17 @@ def clone(tmp_path_factory) -> Path:
     """HEAD cloned into a temporary folder, sharing the project's .venv (its install stamp must match)."""
     target = tmp_path_factory.mktemp("newcomer") / "forecaster"
     subprocess.run(["git", "clone", "-q", str(PROJECT_ROOT), str(target)], check=True)
+    if not install_stamp_matches(target):
+        # Its bootstrap would reinstall the shared .venv, editable, from this temporary clone.
+        pytest.fail("the project's .venv was installed from other set-up files than HEAD's: run `make venv` first")
     (target / ".venv").symlink_to(VENV)
     return target
+
+
+def install_stamp_matches(checkout: Path) -> bool:
+    want = hashlib.sha256(b"".join((checkout / name).read_bytes() for name in INSTALL_INPUTS)).hexdigest()
+    stamp = VENV / ".forecaster-install"
+    return stamp.exists() and stamp.read_text().strip() == want
 
 
 def run_in(folder: Path, args: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
