@@ -48,10 +48,9 @@ def context_task(settings: Settings, question: Question, day: dt.date, today: dt
                  availability: SourceAvailability | None = None) -> RetrievalResult:
     """Ranked passages for the question; never fails the run (failed sources are recorded instead).
 
-    `availability` is the run's record of unreachable sources, shared by all its questions.
+    `availability` is the run's record of unreachable sources, shared by all its questions. The flow starts no
+    such task when retrieval is off.
     """
-    if not settings.retrieval.enabled:
-        return RetrievalResult()
     # A day before `today` reads sources as they stood then (evaluation); today or later reads them as they are.
     as_of = day if day < today else None
     return retrieve_context(question.text, settings.retrieval, settings.database_path, as_of=as_of,
