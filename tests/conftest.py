@@ -84,10 +84,22 @@ def test_environment(tmp_path_factory) -> Iterator[None]:
     os.environ.update(TEST_ENV)
     os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
     os.environ["FORECASTER_DATA_DIR"] = str(tmp_path_factory.mktemp("session-data"))
+    os.environ["VLLM_CACHE_ROOT"] = str(shared_vllm_cache(tmp_path_factory))
     os.chdir(PROJECT_ROOT)  # model paths in config/ are relative to the project root
     yield
     os.environ.clear()
     os.environ.update(saved)
+
+
+def shared_vllm_cache(tmp_path_factory) -> Path:
+    """One vLLM cache for the run, every pytest worker and every process a test starts: without vLLM's cached
+    model info, each engine and server started with a fresh data dir inspected the model class in a subprocess
+    first (16 s of its start here). Only that cache is shared; each test's data dir stays its own."""
+    base = tmp_path_factory.getbasetemp()
+    run = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's folder above the workers'
+    folder = run / "vllm-cache"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module", autouse=True)
