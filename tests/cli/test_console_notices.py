@@ -5,29 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.commands import RAIN, command_env, run_command
-
 pytestmark = pytest.mark.slow
 
 # Printed by vLLM's engine processes before their logging exists, and by Prefect's temporary server (an event
-# over PREFECT_EVENTS_MAXIMUM_SIZE_BYTES, made small here so that every run's events are).
+# over PREFECT_EVENTS_MAXIMUM_SIZE_BYTES, made small in `partial_run` so that every run's events are).
 NOTICES = ("Triton is installed, but doesn't include CPU backend", "Refusing to publish event of size")
 
 
-def test_library_notices_reach_the_log_file_not_the_console(tmp_path):
-    env = command_env(tmp_path, PREFECT_EVENTS_MAXIMUM_SIZE_BYTES="2000")
-    done = run_command(["forecast", RAIN, "--agent", "base-rates"], env, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    console = done.stdout + done.stderr
-    log = (tmp_path / "logs" / "forecaster.log").read_text(errors="replace")
+def test_library_notices_reach_the_log_file_not_the_console(partial_run):
+    log = partial_run.log()
     for notice in NOTICES:
         assert notice in log, notice
-        assert notice not in console, notice
-    assert "ensemble" in done.stdout  # the run's own table still reaches the console
+        assert notice not in partial_run.console, notice
+    assert "ensemble" in partial_run.done.stdout  # the run's own table still reaches the console
 
 
-def test_verbose_keeps_the_libraries_notices_on_the_console(tmp_path):
-    env = command_env(tmp_path)
-    done = run_command(["--verbose", "forecast", RAIN, "--agent", "base-rates"], env, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert NOTICES[0] in done.stderr
+def test_verbose_keeps_the_libraries_notices_on_the_console(failed_verbose_run):
+    assert NOTICES[0] in failed_verbose_run.done.stderr
