@@ -17,6 +17,8 @@ from tests.events.test_flow_faults import UNCAPPED, over_long
 
 @dataclass
 class CommandRun:
+    """What a finished command returned and printed, and where its data dir is."""
+
     done: subprocess.CompletedProcess
     data: Path
 
@@ -29,6 +31,7 @@ class CommandRun:
 
 
 def forecast_file(data: Path, questions: list[dict], *options: str, **env: str) -> CommandRun:
+    """`forecaster [OPTIONS] forecast --questions FILE` with one agent, to its end."""
     path = data.parent / "questions.jsonl"
     path.write_text("".join(json.dumps(q) + "\n" for q in questions))
     done = run_command([*options, "forecast", "--questions", str(path), "--agent", "base-rates"],
