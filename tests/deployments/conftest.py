@@ -113,8 +113,7 @@ def vllm_server(s3_model, tmp_path_factory) -> Iterator[VLLMServer]:
     settings = load_settings(**overrides)
     # Not the console environment a command run in-process (a fixture's `deploy`) left: with it the server would
     # log into that command's log file, and the tests that count its requests in its own log would see none.
-    env = {**without_console_environment(os.environ), **s3_model.env, "VLLM_CACHE_ROOT": os.environ["VLLM_CACHE_ROOT"],
-           "PYTHONUNBUFFERED": "1"}
+    env = {**without_console_environment(os.environ), **s3_model.env, "PYTHONUNBUFFERED": "1"}
     server = VLLMServer(settings, env, work / "server.log")
     server.start()
     try:

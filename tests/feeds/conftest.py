@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Iterator
 
@@ -108,8 +107,7 @@ def sleep(waits):
 def cli(tmp_path):
     """The real typer app in-process; variables the commands set are restored afterwards."""
     env = {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "VLLM_CACHE_ROOT": os.environ["VLLM_CACHE_ROOT"], "TOKENIZERS_PARALLELISM": "false",
-           "VLLM_CPU_OMP_THREADS_BIND": "nobind"}
+           "TOKENIZERS_PARALLELISM": "false", "VLLM_CPU_OMP_THREADS_BIND": "nobind"}
 
     def invoke(*args: str):
         return CliRunner().invoke(app, list(args), env=env)

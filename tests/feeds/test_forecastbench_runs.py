@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 from typer.testing import CliRunner
@@ -39,8 +38,8 @@ def _store_run(store: ForecastStore, run_id: str, questions: list[Question], fai
 def _env(tmp_path, data) -> dict[str, str]:
     # Every variable the command may set is given, so CliRunner restores them all afterwards.
     return {"FORECASTER_DATA_DIR": str(data), "PREFECT_HOME": str(tmp_path / "prefect"),
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "VLLM_CACHE_ROOT": os.environ["VLLM_CACHE_ROOT"],
-            "TOKENIZERS_PARALLELISM": "false", "VLLM_CPU_OMP_THREADS_BIND": "nobind"}
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "TOKENIZERS_PARALLELISM": "false",
+            "VLLM_CPU_OMP_THREADS_BIND": "nobind"}
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """`forecaster resolve` through the real typer app on a temporary database."""
 
-import os
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -20,7 +19,6 @@ def run(tmp_path):
         "FORECASTER_DATA_DIR": str(data),
         "PREFECT_HOME": str(tmp_path / "prefect"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "VLLM_CACHE_ROOT": os.environ["VLLM_CACHE_ROOT"],
         "TOKENIZERS_PARALLELISM": "false",
         "VLLM_CPU_OMP_THREADS_BIND": "nobind",
     }
