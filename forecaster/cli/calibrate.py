@@ -22,8 +22,12 @@ def calibrate(
         None, "--run", help=f"The stored run of each question set, in order ('{NO_RUN}' for none): agents' weights."),
     as_of: Optional[str] = typer.Option(
         None, "--as-of", help="Use only resolutions dated before this day (YYYY-MM-DD)."),
-    ridge: float = typer.Option(1.0, "--ridge", min=1e-6, help="Pull of prior slopes and agents to the plain rule."),
-    crowd_ridge: float = typer.Option(30.0, "--crowd-ridge", min=1e-6, help="Pull of the crowd's parameters."),
+    # No defaults here: the fit's own (forecaster.learning.combiner) apply, kept in one place.
+    ridge: Optional[float] = typer.Option(
+        None, "--ridge", min=1e-6, help="Pull of prior slopes and agents to the plain rule (default 1)."),
+    crowd_ridge: Optional[float] = typer.Option(
+        None, "--crowd-ridge", min=1e-6,
+        help="Pull of the crowd's parameters and of the agents' weights beside it (default 1000)."),
 ) -> None:
     """Fit per-(source, horizon) priors and member weights on resolved rounds; print the rolling-origin Brier."""
     from forecaster.learning.calibration import Options, calibrate as fit, calibration_text
@@ -42,7 +46,8 @@ def calibrate(
         except ValueError as exc:
             raise InputError(f"--as-of {exc}") from None
         rounds = _rounds(questions, resolutions, run)
-        result = fit(rounds, Options(as_of=cut, ridge=ridge, crowd_ridge=crowd_ridge))
+        pulls = {name: value for name, value in (("ridge", ridge), ("crowd_ridge", crowd_ridge)) if value is not None}
+        result = fit(rounds, Options(as_of=cut, **pulls))
         typer.echo(calibration_text(result))
         write_combiner(result.combiner, out)
     typer.echo(f"\nlearned file written: {out} (use it with [ensemble] method = \"learned\", learned_file)")

@@ -58,6 +58,9 @@ def parameters_text(combiner: Combiner) -> str:
     """The fitted parameters, one per line."""
     lines = ["member weights (log-odds slopes):"]
     lines += [f"  {name:<24} {w:+.3f}" for name, w in sorted(combiner.weights.items())] or ["  (none)"]
+    if combiner.crowd_agent_weights:
+        lines.append("agents' weights beside a crowd value (on crowd questions):")
+        lines += [f"  {name:<24} {w:+.3f}" for name, w in sorted(combiner.crowd_agent_weights.items())]
     lines.append("prior weight per source (questions without a crowd value):")
     lines += [f"  {s:<24} {w:+.3f}" for s, w in sorted(combiner.prior_weight.items())]
     lines.append(f"on crowd questions: prior weight {combiner.crowd_prior_weight:+.3f}, "

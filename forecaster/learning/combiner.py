@@ -1,6 +1,6 @@
 """The learned combination: a logistic model in log-odds space over the members and the prior.
 
-With a crowd forecast c:  logit p = w_crowd·logit c + v_c·logit prior(source) + Σ w_a·logit p_a + b_c
+With a crowd forecast c:  logit p = w_crowd·logit c + v_c·logit prior(source) + Σ u_a·logit p_a + b_c
 without one:              logit p = v_source·logit prior(source, horizon) + Σ w_a·logit p_a
 The weights are slopes, so the fit is its own recalibration (Platt scaling of the pooled log-odds). The prior's
 weight is per source and never negative: a source whose past base rates do not carry over (a seasonal series) is
@@ -10,9 +10,11 @@ sample; the priors applied to new questions are fitted on every fitting row.
 
 Fitted by maximum likelihood (outcomes in [0, 1]: an unresolved market row counts as its latest value) with a
 Gaussian penalty pulling it towards the plain rule (crowd and priors at weight 1, agents, v_c and b_c at 0), of
-precision `ridge` on the prior slopes and agents, and `crowd_ridge` on the crowd's three parameters: the market
-rows known at fitting time are those that resolved early, not the ones a new round is scored on, so the crowd is
-only moved from face value on strong evidence. A member absent from a row adds 0.
+precision `ridge` on the prior slopes and the agents' weights w_a, and `crowd_ridge` on the crowd's three
+parameters and the agents' weights u_a beside it: the market rows known at fitting time are those that resolved
+early, not the ones a new round is scored on, so the crowd is only moved from face value on strong evidence. An
+agent has its own weight beside a crowd (u_a) because what a model adds to a market's price is not what it adds
+where no one else has a say. A member absent from a row adds 0.
 """
 
 from __future__ import annotations
@@ -30,8 +32,11 @@ from forecaster.names import CROWD, NOT_AGENTS, SERIES
 from forecaster.scoring.metrics import logit, sigmoid
 
 DEFAULT_RIDGE = 1.0
-DEFAULT_CROWD_RIDGE = 30.0
+# Chosen on the first four judged ForecastBench rounds (whole sets): a weaker pull moved the crowd on market
+# rows and scored worse there than the crowd itself.
+DEFAULT_CROWD_RIDGE = 1000.0
 PRIOR, PRIOR_CROWD, BIAS_CROWD = "prior", "prior|crowd", "bias|crowd"
+BESIDE_CROWD = "|crowd"  # an agent's column on crowd questions: "<agent>|crowd"
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,9 @@ class Combination:
 
 @dataclass(frozen=True)
 class Combiner:
-    """Fitted parameters: `weights` per member (crowd, agents), the prior's weight per source (and its mean, for a
-    source seen only with crowd values), and on crowd questions the prior's weight and an intercept."""
+    """Fitted parameters: `weights` per member (the crowd; agents on questions without a crowd value), the prior's
+    weight per source (and its mean, for a source seen only with crowd values), and on crowd questions the prior's
+    weight, an intercept and each agent's weight beside the crowd (`crowd_agent_weights`)."""
 
     weights: Mapping[str, float]
     prior_weight: Mapping[str, float]
@@ -53,6 +59,7 @@ class Combiner:
     crowd_intercept: float
     priors: Priors
     fitted: Mapping[str, object] = field(default_factory=dict)
+    crowd_agent_weights: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def agents(self) -> list[str]:
@@ -75,10 +82,11 @@ class Combiner:
             crowd = None  # a file fitted without crowd values cannot weigh one
         prior = float(logit(self.priors.rate(source, horizon_days)))
         if crowd is None:
-            z = self.prior_weight.get(source, self.mean_prior_weight()) * prior
+            z, slopes = self.prior_weight.get(source, self.mean_prior_weight()) * prior, self.weights
         else:
             z = self.weights[CROWD] * float(logit(crowd)) + self.crowd_prior_weight * prior + self.crowd_intercept
-        z += sum(self.weights[a] * float(logit(p)) for a, p in agents.items() if a in self.weights)
+            slopes = self.crowd_agent_weights
+        z += sum(slopes.get(a, 0.0) * float(logit(p)) for a, p in agents.items() if a in self.weights)
         note = ("the learned file has no agent weights: agents weigh 0"
                 if set(agents) - {SERIES} and not self.agents else None)
         return Combination(float(sigmoid(np.array([z]))[0]), note)
@@ -112,8 +120,9 @@ def design(rows: Sequence[LearningRow], priors: Mapping[dt.date, Priors | None],
             X[i, col[CROWD]] = float(logit(r.crowd))
             X[i, col[BIAS_CROWD]] = 1.0
         for a, p in r.agents.items():
-            if a in col:
-                X[i, col[a]] = float(logit(p))
+            name = a + BESIDE_CROWD if has_crowd else a
+            if name in col:
+                X[i, col[name]] = float(logit(p))
     return X
 
 
@@ -138,7 +147,7 @@ def fit_combiner(rows: Sequence[LearningRow], ridge: float = DEFAULT_RIDGE, stre
     agents = agent_names(rows)
     with_crowd = any(r.crowd is not None for r in rows)
     sources = sorted({r.source for r in rows if r.crowd is None or not with_crowd})
-    crowd_names = [CROWD, PRIOR_CROWD, BIAS_CROWD] if with_crowd else []
+    crowd_names = [CROWD, PRIOR_CROWD, BIAS_CROWD] + [a + BESIDE_CROWD for a in agents] if with_crowd else []
     names = crowd_names + agents + [f"{PRIOR}:{s}" for s in sources]
     target = np.array([1.0 if n == CROWD or n.startswith(f"{PRIOR}:") else 0.0 for n in names])
     precision = np.array([crowd_ridge if n in crowd_names else ridge for n in names])
@@ -151,4 +160,5 @@ def fit_combiner(rows: Sequence[LearningRow], ridge: float = DEFAULT_RIDGE, stre
                     crowd_prior_weight=float(theta.get(PRIOR_CROWD, 0.0)),
                     crowd_intercept=float(theta.get(BIAS_CROWD, 0.0)), priors=fit_priors(rows, strength),
                     fitted={"rows": len(rows), "ridge": ridge, "crowd_ridge": crowd_ridge, "strength": strength,
-                            "agents_fitted": bool(agents), "crowd_fitted": with_crowd})
+                            "agents_fitted": bool(agents), "crowd_fitted": with_crowd},
+                    crowd_agent_weights={a: float(theta[a + BESIDE_CROWD]) for a in agents if with_crowd})

@@ -12,12 +12,14 @@ from forecaster.learning.priors import Priors
 from forecaster.names import NOT_AGENTS
 
 FORMAT = "forecaster-learned-combiner"
-VERSION = 1
+# 2: agents' weights beside a crowd value (`crowd_agent_weights`) apart from their weights elsewhere.
+VERSION = 2
 
 
 def combiner_record(combiner: Combiner) -> dict[str, Any]:
     """The file's content: format and version first, then the parameters and what they were fitted on."""
     return {"format": FORMAT, "version": VERSION, "weights": dict(combiner.weights),
+            "crowd_agent_weights": dict(combiner.crowd_agent_weights),
             "prior_weight": dict(combiner.prior_weight), "crowd_prior_weight": combiner.crowd_prior_weight,
             "crowd_intercept": combiner.crowd_intercept,
             "fitted": dict(combiner.fitted), "priors": combiner.priors.as_dict()}
@@ -50,14 +52,16 @@ def read_combiner(path: str | Path) -> Combiner:
     try:
         return Combiner({k: float(v) for k, v in data["weights"].items()},
                         {k: float(v) for k, v in data["prior_weight"].items()}, float(data["crowd_prior_weight"]),
-                        float(data["crowd_intercept"]), Priors.from_dict(data["priors"]), data.get("fitted", {}))
+                        float(data["crowd_intercept"]), Priors.from_dict(data["priors"]), data.get("fitted", {}),
+                        {k: float(v) for k, v in data["crowd_agent_weights"].items()})
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{where}: missing or malformed field ({type(exc).__name__}: {exc})") from None
 
 
 def check_members(combiner: Combiner, agents: Sequence[str], path: str | Path = "") -> None:
     """Refuse a file that weighs members the config lacks (a renamed or removed agent)."""
-    extra = sorted(m for m in combiner.weights if m not in NOT_AGENTS and m not in agents)
+    weighed = {*combiner.weights, *combiner.crowd_agent_weights}
+    extra = sorted(m for m in weighed if m not in NOT_AGENTS and m not in agents)
     if extra:
         raise ConfigError(f"ensemble.learned_file {path}: weighs agent(s) {extra} that the config lacks "
                           f"(configured agents: {sorted(agents)}); fit it again with `forecaster calibrate`")

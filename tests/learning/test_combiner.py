@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -58,3 +60,16 @@ def test_an_unknown_source_falls_back_with_a_reason(rows):
 def test_an_unseen_horizon_takes_the_nearest_known_one(rows):
     priors = fit_priors(rows)
     assert priors.rate("always-no", 365) == priors.rate("always-no", 7)
+
+
+def test_an_agent_is_weighed_beside_the_crowd_apart_from_where_it_speaks_alone(rows):
+    # "local" knows the dataset questions' answers and says nothing of the markets (noise there).
+    rng = np.random.default_rng(5)
+    local = [replace(r, agents={"local": float(rng.uniform(0.02, 0.98)) if r.crowd is not None
+                                else r.agents["oracle"]}) for r in rows]
+    combiner = fit_combiner(local)
+    assert combiner.weights["local"] > 0.5
+    assert abs(combiner.crowd_agent_weights["local"]) < 0.05
+    market = combiner.combine("market", None, 0.8, {"local": 0.05})
+    assert market.probability == pytest.approx(combiner.combine("market", None, 0.8, {"local": 0.95}).probability,
+                                               abs=0.03)

@@ -22,7 +22,7 @@ def combiner():
 def test_the_file_is_versioned_json_that_reads_back_the_same_forecasts(combiner, tmp_path):
     path = write_combiner(combiner, tmp_path / "learned.json")
     data = json.loads(path.read_text())
-    assert (data["format"], data["version"]) == ("forecaster-learned-combiner", 1)
+    assert (data["format"], data["version"]) == ("forecaster-learned-combiner", 2)
     again = read_combiner(path)
     for args in (("coin", 7, None, {"oracle": 0.3, "noise": 0.6}), ("market", None, 0.8, {"oracle": 0.7})):
         assert again.combine(*args).probability == pytest.approx(combiner.combine(*args).probability)
@@ -41,7 +41,7 @@ def test_a_file_that_names_only_configured_agents_is_accepted(combiner, tmp_path
 
 def test_a_file_of_another_version_is_refused_naming_the_field(combiner, tmp_path):
     path = write_combiner(combiner, tmp_path / "learned.json")
-    path.write_text(path.read_text().replace('"version": 1', '"version": 7'))
+    path.write_text(path.read_text().replace('"version": 2', '"version": 7'))
     with pytest.raises(ConfigError, match="field 'version' is 7"):
         read_combiner(path)
 
