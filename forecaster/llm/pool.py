@@ -36,19 +36,24 @@ class ModelPool:
 
     def scorer(self, settings: Settings, model_key: str) -> TokenScorer:
         """The model's scorer: over HTTP when a server serves it, else an in-process engine started now."""
-        if uses_server(settings, model_key):
-            server = settings.server
-            key = (server.base_url, server.model, model_key)
-            if key not in self._servers:
-                self._servers[key] = connect_scorer(settings, model_key)
-            return self._servers[key]
         with self._lock:
             starting = self._starting.setdefault(model_key, threading.Lock())
-        with starting:  # a second caller (a warm-up thread, a task) waits for the same engine
+        # A second caller (a warm-up thread, a task) waits for the same engine or connection: two threads loading
+        # the tokenizer at once raced in transformers' lazy imports ("cannot import name 'AutoTokenizer'").
+        with starting:
+            if uses_server(settings, model_key):
+                return self._server_scorer(settings, model_key)
             self.discard_dead()
             if model_key not in self._engines:
                 self._engines[model_key] = VLLMScorer(start_engine(settings, model_key), model_key)
             return self._engines[model_key]
+
+    def _server_scorer(self, settings: Settings, model_key: str) -> HTTPScorer:
+        server = settings.server
+        key = (server.base_url, server.model, model_key)
+        if key not in self._servers:
+            self._servers[key] = connect_scorer(settings, model_key)
+        return self._servers[key]
 
     def warm_up(self, settings: Settings, model_key: str) -> threading.Thread:
         """Start the model's engine in the background (while retrieval runs); a failure is left to the

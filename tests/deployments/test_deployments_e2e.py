@@ -82,6 +82,17 @@ def test_a_run_triggered_with_parameters_lands_in_sqlite(worker, vllm_server, pr
     forecasts = rows(database, "SELECT a.agent, q.text FROM agent_forecasts a JOIN runs r ON r.id = a.run_id "
                                "JOIN questions q ON q.id = a.question_id WHERE r.flow_run_id = ?", str(run.id))
     assert forecasts == [("base-rates", "Will it snow in Paris on 2027-01-15?")]
+    # The warm-up thread and the first task ask for the scorer together: one connection, one tokenizer load.
+    section = run_section(worker.log.read_text(errors="replace"), prefect_client.read_flow_run(run.id).name)
+    assert section.count("server mode: smollm2-135m scores on") == 1, section
+
+
+def run_section(log: str, flow_run_name: str) -> str:
+    """The worker's console from the flow run's start to its process's exit, or to now if its process is still
+    ending (Prefect has the run Completed first; the tests run one at a time)."""
+    start = log.index(f"Beginning flow run '{flow_run_name}'")
+    end = log.find(f"Process for flow run '{flow_run_name}' exited", start)
+    return log[start : end if end >= 0 else len(log)]
 
 
 def test_no_secret_of_the_worker_reaches_prefect_its_database_the_store_logs_artifacts_or_plots(
