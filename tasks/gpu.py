@@ -26,14 +26,29 @@ def gpu_slot(name: str = GPU_LIMIT) -> Iterator[None]:
     log_devices()  # the run's own record of the devices its worker gave it (`forecaster worker --gpus`)
     with contextlib.ExitStack() as stack:
         try:
-            # strict=False: a missing limit is skipped, so demo runs on an ephemeral server are unchanged.
-            stack.enter_context(concurrency(name, occupy=1, strict=False, lease_duration=SLOT_LEASE_S))
+            # A missing limit (demo runs on a temporary server) is skipped. Asked first with a read: taking a slot
+            # of a missing limit is a write, and it waited about 2 s behind the server's own writes of the run's
+            # first task runs, before every run's model work.
+            if _limit_exists(name):
+                stack.enter_context(concurrency(name, occupy=1, strict=False, lease_duration=SLOT_LEASE_S))
         except TimeoutError:
             raise
         except Exception as exc:  # an unreachable API must not stop a forecast that needs no coordination
             log.warning("concurrency limit %r not taken (%s: %s); running without it", name,
                         type(exc).__name__, exc)
         yield
+
+
+def _limit_exists(name: str) -> bool:
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_global_concurrency_limit_by_name(name)
+        except ObjectNotFound:
+            return False
+    return True
 
 
 def device_line() -> str:

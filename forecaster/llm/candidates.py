@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 NUMBERS = range(101)
+# How much of the prompt's end is tokenized with each answer: the answers' tokens depend on nothing before it.
+TAIL_CHARS = 64
 
 
 @dataclass
@@ -40,7 +42,7 @@ def candidate_sequences(tokenizer, prompt_text: str, end_marker: str) -> dict[in
     line keeps merges right for tokenizers that join a leading space or whole numbers into one token; a prompt
     whose tail re-tokenizes differently is not supported (prompts end on a separator such as ": ").
     """
-    tail = prompt_text[-64:]
+    tail = prompt_text[-TAIL_CHARS:]
     tail_ids = tokenizer(tail, add_special_tokens=False)["input_ids"]
     bare = {n: _answer_ids(tokenizer, tail, tail_ids, f"{n}") for n in NUMBERS}
     ended = {n: _answer_ids(tokenizer, tail, tail_ids, f"{n}{end_marker}") for n in NUMBERS}
