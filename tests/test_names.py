@@ -47,4 +47,4 @@ def test_a_plot_of_a_question_with_a_path_as_id_stays_in_the_plots_folder(tmp_pa
     path = plot_question(question, [row], [agent], plots)
     assert path.parent == plots and path.is_file()
     assert not (tmp_path / "escaped.png").exists()
-    assert images.size(path) == (1200, 450)
+    assert images.size(path) == (700, 450)

@@ -16,16 +16,22 @@ from forecaster.names import file_stem  # noqa: E402
 
 def plot_question(question: dict[str, Any], ensemble_rows: Sequence[dict[str, Any]],
                   agent_rows: Sequence[dict[str, Any]], out_dir: str | Path) -> Path:
-    """Write `<question id>.png` (made a safe file name) with the forecast history (left) and latest distributions (right)."""
+    """Write `<question id>.png` (made a safe file name): the latest distributions, beside the forecast history
+    (left) once the question has been forecast more than once."""
     out = Path(out_dir) / f"{file_stem(question['id'])}.png"
     out.parent.mkdir(parents=True, exist_ok=True)
-    fig, (history, latest) = plt.subplots(1, 2, figsize=(12, 4.5))
-    _history(history, ensemble_rows, agent_rows)
-    _latest_distributions(latest, agent_rows)
-    fig.suptitle(_wrap(question["text"]), fontsize=10)
+    # A first forecast has no history to draw: one point per member. Left out, the figure costs half (a round's
+    # questions are all new, and their plots were a fifth of its time on 2 cores).
+    over_time = len(ensemble_rows) > 1
+    fig, axes = plt.subplots(1, 2 if over_time else 1, figsize=(12 if over_time else 7, 4.5), squeeze=False)
+    if over_time:
+        _history(axes[0][0], ensemble_rows, agent_rows)
+    _latest_distributions(axes[0][-1], agent_rows, None if over_time else ensemble_rows[-1]["probability"])
+    fig.suptitle(_wrap(question["text"], 110 if over_time else 90), fontsize=10)
     # Fixed margins (a one-line title, dates at 30 degrees): tight_layout drew the figure twice, a third of a
     # round's plotting time.
-    fig.subplots_adjust(left=0.06, right=0.985, bottom=0.16, top=0.86, wspace=0.2)
+    fig.subplots_adjust(left=0.06 if over_time else 0.1, right=0.985, bottom=0.16 if over_time else 0.12,
+                        top=0.86, wspace=0.2)
     fig.savefig(out, dpi=100)
     plt.close(fig)
     return out
@@ -44,7 +50,7 @@ def _history(ax: Any, ensemble_rows: Sequence[dict], agent_rows: Sequence[dict])
     ax.tick_params(axis="x", labelrotation=30, labelsize=7)
 
 
-def _latest_distributions(ax: Any, agent_rows: Sequence[dict]) -> None:
+def _latest_distributions(ax: Any, agent_rows: Sequence[dict], ensemble: float | None) -> None:
     latest: dict[str, dict] = {}
     for r in agent_rows:
         latest[r["agent"]] = r
@@ -52,7 +58,8 @@ def _latest_distributions(ax: Any, agent_rows: Sequence[dict]) -> None:
         ax.plot(range(101), r["distribution"], label=f"{agent} (mean {r['probability']:.2f})")
     ax.set_xlabel("answer (%)")
     ax.set_ylabel("probability")
-    ax.set_title("Latest distributions over 0..100")
+    ax.set_title("Latest distributions over 0..100" if ensemble is None
+                 else f"Distributions over 0..100; ensemble P(YES) {ensemble:.2f}")
     ax.legend(fontsize=8)
 
 

@@ -87,7 +87,7 @@ def test_agents_read_the_ranked_local_documents_and_the_store_records_them(run):
 def test_a_plot_is_drawn_per_question_from_its_own_forecasts(run):
     _, _, settings = run
     mars, rain = (settings.plots_dir / f"{qid}.png" for qid in ("q-mars", "q-rain"))
-    assert images.size(mars) == (1200, 450)  # the figure: history beside the latest distributions
+    assert images.size(mars) == (700, 450)  # a first forecast: its latest distributions, no history yet
     assert images.differ(mars, rain)
 
 
