@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -14,6 +15,7 @@ from prefect.runtime import flow_run
 from forecaster import progress
 from forecaster.events.agents import AgentForecast, ForecastFailure, first_model, group_by_model, select_agents
 from forecaster.events.crowd import crowd_forecast
+from forecaster.events.plotter import Plotter
 from forecaster.events.series_member import series_member
 from forecaster.series.member import SeriesForecast
 from forecaster.events.ensemble import LEARNED, EnsembleForecast
@@ -117,11 +119,14 @@ def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], spe
     if not qs:
         return {}  # a resumed run with everything stored: no model, no GPU slot
     day = {q.id: (q.forecast_date if use_question_dates and q.forecast_date else as_of) for q in qs}
-    with ThreadPoolExecutor(1, thread_name_prefix="series") as side, \
+    # A run of more questions than a chunk holds draws its plots in a process of its own, off the engine calls of
+    # the chunks after; a smaller one draws them here rather than start a process for a few.
+    drawing = Plotter() if len(qs) > settings.forecast.batch_size else contextlib.nullcontext(None)
+    with drawing as plotter, ThreadPoolExecutor(1, thread_name_prefix="series") as side, \
             ThreadPoolExecutor(1, thread_name_prefix="store") as storing:
         # The series member fetches and fits its series beside the model work, once for the run.
         series = side.submit(contextvars.copy_context().run, series_task, settings, qs, day)
-        finish = _ChunkFinisher(settings, run_id, day, pool, series,
+        finish = _ChunkFinisher(settings, run_id, day, pool, series, plotter,
                                 publish_plots=len(qs) <= settings.forecast.plot_artifacts_max)
         stored: list[Future] = []
         # One slot of the GPU limit for as long as this run's models hold the device (from the engine's start
@@ -142,6 +147,7 @@ class _ChunkFinisher:
     day: dict[str, dt.date]
     pool: tuple[str, Combiner | None]
     series: Future
+    plotter: Plotter | None
     publish_plots: bool
     notes: set[str] = field(default_factory=set)
 
@@ -162,7 +168,7 @@ class _ChunkFinisher:
         persist_task(settings, self.run_id, results)
         forecast = [r.question.id for r in results if not r.failed]
         if forecast:
-            plot_task(settings, forecast, self.publish_plots, chunk=label)
+            plot_task(settings, forecast, self.publish_plots, chunk=label, plotter=self.plotter)
         self.series_steps(chunk, series, set(forecast))
         return {r.question.id: summary(r, self.run_id) for r in results}
 

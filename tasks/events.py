@@ -17,8 +17,7 @@ from forecaster.events.crowd import pooled
 from forecaster.events.ensemble import EnsembleForecast
 from forecaster.learning.combiner import Combiner
 from forecaster.learning.learned_file import load_for_agents
-from forecaster.events.plots import plot_question
-from forecaster.events.typed.plots import plot_typed
+from forecaster.events.plotter import PlotJob, Plotter, draw
 from forecaster.events.typed_store import question_from_row, typed_history
 from forecaster.events.questions import DEFAULT_LIMITS, Question
 from forecaster.question_files import load_all_questions
@@ -169,22 +168,26 @@ def finish_run_task(settings: Settings, run_id: str, status: str, reason: str | 
 
 
 @task(name="plot-questions", task_run_name="plot: {chunk}", cache_policy=NO_CACHE, retries=1)
-def plot_task(settings: Settings, question_ids: Sequence[str], publish: bool = True, chunk: str = "") -> list[Path]:
-    """Each question's plot of its stored history; with `publish`, each also a `plot-<id>` artifact."""
+def plot_task(settings: Settings, question_ids: Sequence[str], publish: bool = True, chunk: str = "",
+              plotter: Plotter | None = None) -> list[Path]:
+    """Each question's plot of its stored history (drawn by `plotter`'s process, else here); with `publish`, each
+    also a `plot-<id>` artifact."""
     with ForecastStore(settings.database_path) as store:
-        paths = [_plot(store, qid, settings.plots_dir) for qid in question_ids]
+        jobs = [_plot_job(store, qid, settings.plots_dir) for qid in question_ids]
+    paths = plotter.draw(jobs) if plotter else [draw(job) for job in jobs]
     if publish:
         for qid, path in zip(question_ids, paths):
             publish_png(path, artifact_key("plot", qid), qid, f"Forecast history and latest distributions for {qid}")
     return paths
 
 
-def _plot(store: ForecastStore, question_id: str, plots_dir: Path) -> Path:
+def _plot_job(store: ForecastStore, question_id: str, plots_dir: Path) -> PlotJob:
     row = store.question(question_id)
     question = question_from_row(row)
     if question.type != "binary":
-        return plot_typed(question, typed_history(store.db, question_id), plots_dir)
-    return plot_question(row, store.ensemble_history(question_id), store.agent_history(question_id), plots_dir)
+        return PlotJob(question, tuple(typed_history(store.db, question_id)), None, plots_dir)
+    return PlotJob(row, tuple(store.ensemble_history(question_id)), tuple(store.agent_history(question_id)),
+                   plots_dir)
 
 
 @task(name="stored-summaries", cache_policy=NO_CACHE)

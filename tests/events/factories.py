@@ -40,3 +40,17 @@ def with_ensemble_probability(result: QuestionResult, probability: float) -> Que
     e = result.ensemble
     return QuestionResult(result.question, result.as_of, result.agent_forecasts,
                           EnsembleForecast(e.question_id, e.method, probability, e.agents))
+
+
+PLOT_QUESTION = {"id": "q-plot", "text": "Will a crewed spacecraft land on Mars by 2027-06-30?"}
+
+
+def plot_rows(times: int) -> tuple[list[dict], list[dict]]:
+    """Stored ensemble and agent rows of a question forecast `times` times, a week apart."""
+    stamps = [(dt.datetime(2026, 1, 1) + dt.timedelta(days=7 * k)).isoformat() for k in range(times)]
+    ensemble = [{"created_at": s, "probability": 0.3 + 0.1 * k} for k, s in enumerate(stamps)]
+    peaked = [0.0] * 101
+    peaked[30] = 1.0
+    agents = [{"agent": a, "created_at": s, "probability": 0.3, "distribution": peaked}
+              for s in stamps for a in ("a", "b")]
+    return ensemble, agents

@@ -1,0 +1,70 @@
+"""Question plots drawn in a process of their own: the same plot as drawn here, and a dead drawer replaced."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from forecaster.events.plotter import Plotter, PlotJob, draw
+from forecaster.settings import PROJECT_ROOT
+from tests.events.factories import PLOT_QUESTION, plot_rows
+
+
+def _job(out_dir) -> PlotJob:
+    ensemble, agents = plot_rows(2)
+    return PlotJob(PLOT_QUESTION, tuple(ensemble), tuple(agents), out_dir)
+
+
+def test_the_drawing_process_draws_the_plot_drawn_here(tmp_path):
+    here = draw(_job(tmp_path / "here")).read_bytes()
+    with Plotter() as plotter:
+        (there,) = plotter.draw([_job(tmp_path / "there")])
+    assert there.read_bytes() == here
+
+
+def test_a_killed_drawing_process_is_replaced_and_the_plot_still_drawn(tmp_path):
+    with Plotter() as plotter:
+        plotter.draw([_job(tmp_path / "first")])
+        (killed,) = plotter.process_ids()
+        os.kill(killed, signal.SIGKILL)
+        (path,) = plotter.draw([_job(tmp_path / "second")])
+        assert path.is_file() and plotter.process_ids() != [killed]
+
+
+def test_the_drawing_process_ends_when_its_flow_process_is_killed(tmp_path):
+    parent = subprocess.Popen([sys.executable, "-c", ORPHANING, str(tmp_path / "pid")], cwd=PROJECT_ROOT)
+    pid_file = tmp_path / "pid"
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    drawer = int(pid_file.read_text())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _alive(drawer) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(drawer)
+
+
+ORPHANING = """
+import sys, time
+from pathlib import Path
+from forecaster.events.plotter import Plotter
+if __name__ == "__main__":
+    plotter = Plotter()
+    plotter.start()
+    Path(sys.argv[1] + ".tmp").write_text(str(plotter.process_ids()[0]))
+    Path(sys.argv[1] + ".tmp").rename(sys.argv[1])
+    time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
