@@ -27,8 +27,8 @@ def gpu_slot(name: str = GPU_LIMIT) -> Iterator[None]:
     with contextlib.ExitStack() as stack:
         try:
             # A missing limit (demo runs on a temporary server) is skipped. Asked first with a read: taking a slot
-            # of a missing limit is a write, and it waited about 2 s behind the server's own writes of the run's
-            # first task runs, before every run's model work.
+            # of a missing limit is a write, and inside a run it took about 2 s (5 ms outside one), before every
+            # run's model work; the read takes milliseconds.
             if _limit_exists(name):
                 stack.enter_context(concurrency(name, occupy=1, strict=False, lease_duration=SLOT_LEASE_S))
         except TimeoutError:

@@ -26,7 +26,8 @@ def plot_question(question: dict[str, Any], ensemble_rows: Sequence[dict[str, An
     fig, axes = plt.subplots(1, 2 if over_time else 1, figsize=(12 if over_time else 7, 4.5), squeeze=False)
     if over_time:
         _history(axes[0][0], ensemble_rows, agent_rows)
-    _latest_distributions(axes[0][-1], agent_rows, None if over_time else ensemble_rows[-1]["probability"])
+    first = ensemble_rows[0]["probability"] if len(ensemble_rows) == 1 else None
+    _latest_distributions(axes[0][-1], agent_rows, first)
     fig.suptitle(_wrap(question["text"], 110 if over_time else 90), fontsize=10)
     # Fixed margins (a one-line title, dates at 30 degrees): tight_layout drew the figure twice, a third of a
     # round's plotting time.
