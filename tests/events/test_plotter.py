@@ -6,10 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
+
+import psutil
 
 from forecaster.events.plotter import Plotter, PlotJob, draw
 from forecaster.settings import PROJECT_ROOT
+from tests.processes import wait_until
 from tests.events.factories import PLOT_QUESTION, plot_rows
 
 
@@ -35,18 +37,13 @@ def test_a_killed_drawing_process_is_replaced_and_the_plot_still_drawn(tmp_path)
 
 
 def test_the_drawing_process_ends_when_its_flow_process_is_killed(tmp_path):
-    parent = subprocess.Popen([sys.executable, "-c", ORPHANING, str(tmp_path / "pid")], cwd=PROJECT_ROOT)
     pid_file = tmp_path / "pid"
-    deadline = time.monotonic() + 60
-    while not pid_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    parent = subprocess.Popen([sys.executable, "-c", ORPHANING, str(pid_file)], cwd=PROJECT_ROOT)
+    wait_until(pid_file.exists, 60, "the drawing process's start", parent, every=0.1)
     drawer = int(pid_file.read_text())
     parent.kill()
     parent.wait()
-    deadline = time.monotonic() + 10
-    while _alive(drawer) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not _alive(drawer)
+    wait_until(lambda: not _alive(drawer), 10, "the drawing process's end after its flow process's", every=0.2)
 
 
 ORPHANING = """
@@ -64,7 +61,6 @@ if __name__ == "__main__":
 
 def _alive(pid: int) -> bool:
     try:
-        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    return state != "Z"
