@@ -6,7 +6,8 @@ cache nor vLLM's prefix cache serves one phase from another's prompts:
   one at a time   Agent.forecast per question and agent, on an engine already started and warmed,
   batched         Agent.forecast_many per agent (all its questions in one batch),
   flow            forecast_events end to end (tasks, ensemble, store, plots, artifacts) on a temporary Prefect
-                  server, engine and server already up and warmed by an untimed run on other questions,
+                  server as `forecaster forecast` runs it there (no heartbeats: forecaster.orchestration.local_runs),
+                  engine and server already up and warmed by an untimed run on other questions,
   engine start    a fresh process that only starts the engine (ModelPool.scorer), timed as bench.engine_start does,
   fresh command   `forecaster forecast --questions FILE` in a new process with a new data dir: from its start to the
                   first forecast in its log (the first `forecaster.progress` "... done" record, i.e. the first
@@ -128,6 +129,7 @@ def _phases(pool, settings, n: int, agents: list[str]) -> dict[str, float]:
 
     from flows.events import forecast_events
     from forecaster.events.agents import pool_agent
+    from forecaster.orchestration.local_runs import without_heartbeats
 
     started, _ = timed(lambda: pool.scorer(settings, settings.default_model))
     team = {name: pool_agent(pool, settings, name) for name in agents}
@@ -150,7 +152,7 @@ def _phases(pool, settings, n: int, agents: list[str]) -> dict[str, float]:
     print(f"bare, batched:       {len(agents) * n} forecasts in {batched:6.2f} s "
           f"({len(agents)} batches of {n})", flush=True)
 
-    with prefect_test_harness(server_startup_timeout=180):
+    with prefect_test_harness(server_startup_timeout=180), without_heartbeats():
         warm_flow = records(3, 1)
         check_flow(forecast_events(questions=warm_flow, agents=agents, today=DAY), len(warm_flow))  # untimed
         flow, summaries = timed(lambda: forecast_events(questions=records(4, n), agents=agents, today=DAY))

@@ -57,13 +57,14 @@ def warm_up_locally(settings: Settings, model_key: str | None) -> None:
 
 @contextlib.contextmanager
 def model_work() -> Iterator[None]:
-    """Around a flow that runs models here: a progress bar, clean errors, the engines it started released, and
-    SIGTERM or Ctrl-C ending it all (forecaster.cli.stopping)."""
+    """Around a flow that runs models here: a progress bar, clean errors, the engines it started released,
+    SIGTERM or Ctrl-C ending it all (forecaster.cli.stopping), no heartbeats on a temporary server."""
     from forecaster.cli.progress_bar import progress_bar
     from forecaster.cli.stopping import stopping_on_signals
     from forecaster.llm.pool import model_pool
+    from forecaster.orchestration.local_runs import local_runs
 
-    with stopping_on_signals(), progress_bar(), model_pool().releasing_new(), clean_errors():
+    with stopping_on_signals(), progress_bar(), model_pool().releasing_new(), clean_errors(), local_runs():
         yield
 
 
