@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import datetime as dt
+import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -15,7 +15,7 @@ from prefect.runtime import flow_run
 from forecaster import progress
 from forecaster.events.agents import AgentForecast, ForecastFailure, first_model, group_by_model, select_agents
 from forecaster.events.crowd import crowd_forecast
-from forecaster.events.plotter import Plotter
+from forecaster.events.plotter import Plotter, drawing_processes
 from forecaster.events.series_member import series_member
 from forecaster.series.member import SeriesForecast
 from forecaster.events.ensemble import LEARNED, EnsembleForecast
@@ -119,9 +119,9 @@ def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], spe
     if not qs:
         return {}  # a resumed run with everything stored: no model, no GPU slot
     day = {q.id: (q.forecast_date if use_question_dates and q.forecast_date else as_of) for q in qs}
-    # A run of more questions than a chunk holds draws its plots in a process of its own, off the engine calls of
-    # the chunks after; a smaller one draws them here rather than start a process for a few.
-    drawing = Plotter() if len(qs) > settings.forecast.batch_size else contextlib.nullcontext(None)
+    # A run of more questions than a chunk holds draws its plots in processes of their own, off the engine calls
+    # of the chunks after; a smaller one draws them here rather than start a process for a few.
+    drawing = Plotter(drawing_processes(len(qs), settings.forecast.batch_size, os.cpu_count() or 1))
     with drawing as plotter, ThreadPoolExecutor(1, thread_name_prefix="series") as side, \
             ThreadPoolExecutor(1, thread_name_prefix="store") as storing:
         # The series member fetches and fits its series beside the model work, once for the run.
@@ -147,7 +147,7 @@ class _ChunkFinisher:
     day: dict[str, dt.date]
     pool: tuple[str, Combiner | None]
     series: Future
-    plotter: Plotter | None
+    plotter: Plotter
     publish_plots: bool
     notes: set[str] = field(default_factory=set)
 
@@ -168,7 +168,7 @@ class _ChunkFinisher:
         persist_task(settings, self.run_id, results)
         forecast = [r.question.id for r in results if not r.failed]
         if forecast:
-            plot_task(settings, forecast, self.publish_plots, chunk=label, plotter=self.plotter)
+            plot_task(settings, forecast, self.plotter, self.publish_plots, chunk=label)
         self.series_steps(chunk, series, set(forecast))
         return {r.question.id: summary(r, self.run_id) for r in results}
 
@@ -204,8 +204,9 @@ def _raise_first_failure(futures: list[Future]) -> None:
 
 def _model_work(settings: Settings, qs: list[Question], specs: list[AgentSpec], day: dict,
                 today: dt.date) -> Iterator[tuple[list[Question], dict[str, Any], dict[str, list]]]:
-    """Retrieval (the first engine starting meanwhile), reasoning, then each model's agents over chunks of
-    questions; yields each chunk (its questions, contexts and outcomes) once the last model has forecast it."""
+    """Retrieval (the first engine starting meanwhile), reasoning, the pilot forecast, then each model's agents
+    over chunks of questions; yields each chunk (its questions, contexts and outcomes) once the last model has
+    forecast it."""
     groups = group_by_model(specs)
     first = first_model(settings, [s.name for s in specs])
     if qs and first:
@@ -216,19 +217,40 @@ def _model_work(settings: Settings, qs: list[Question], specs: list[AgentSpec], 
     reasoning = _reasoning(settings, chunks, day, passages) if settings.logic.model else {}
     outcomes: dict[str, list[AgentForecast | ForecastFailure]] = {q.id: [] for q in qs}
     progress.begin(len(qs) * len(specs), "forecasts")
+    done = _pilot(settings, specs[0].name, chunks, day, passages, reasoning, outcomes)
     for index, (model_key, group) in enumerate(groups.items()):
         last = index == len(groups) - 1
         # A model's agents back to back on each chunk: the later ones find the chunk's shared prompt blocks
         # (question and context) still in vLLM's prefix cache and pay only for their own last lines.
         for chunk in chunks:
             for spec in group:
-                for outcome in _agent_chunk(settings, spec.name, chunk, day, passages, reasoning):
-                    outcomes[outcome.question_id].append(outcome)
-                progress.advance(len(chunk), f"{spec.name}: {_label(chunk)}")
+                todo = [q for q in chunk if (spec.name, q.id) not in done]
+                _forecast_into(outcomes, settings, spec.name, todo, day, passages, reasoning)
             if last:
                 yield chunk, {q.id: context[q.id] for q in chunk}, {q.id: outcomes[q.id] for q in chunk}
         if not last:
             release_model_task(model_key)
+
+
+def _pilot(settings: Settings, agent: str, chunks: list[list[Question]], day: dict, passages: dict,
+           reasoning: dict, outcomes: dict[str, list]) -> set[tuple[str, str]]:
+    """The first agent on the first question alone, ahead of the first chunk: a run's first forecast (and any
+    fault of the model or its prompt) shows as soon as the engine is up, instead of after a whole batch. One agent
+    only: each single call costs more than its question does in a batch. Returns the (agent, question) done."""
+    if not chunks or len(chunks[0]) < 2:
+        return set()  # the first chunk is a single question already
+    pilot = chunks[0][:1]
+    _forecast_into(outcomes, settings, agent, pilot, day, passages, reasoning)
+    return {(agent, pilot[0].id)}
+
+
+def _forecast_into(outcomes: dict[str, list], settings: Settings, agent: str, qs: list[Question], day: dict,
+                   passages: dict, reasoning: dict) -> None:
+    """One agent's outcomes on `qs` (nothing for none), added to `outcomes` and to the progress."""
+    if qs:
+        for outcome in _agent_chunk(settings, agent, qs, day, passages, reasoning):
+            outcomes[outcome.question_id].append(outcome)
+        progress.advance(len(qs), f"{agent}: {_label(qs)}")
 
 
 def _contexts(settings: Settings, qs: list[Question], day: dict, today: dt.date) -> dict[str, Any]:
@@ -265,13 +287,7 @@ def _reasoning(settings: Settings, chunks: list[list[Question]], day: dict, pass
 
 
 def _chunks(qs: list[Question], size: int) -> list[list[Question]]:
-    """A pilot chunk of one question, then chunks of `size`.
-
-    The pilot shows the first forecast (and any fault of the model or its prompt) as soon as the engine is up,
-    instead of after a whole batch; batching the rest is what pays on throughput.
-    """
-    head, rest = qs[:1], qs[1:]
-    return ([head] if head else []) + [rest[i : i + size] for i in range(0, len(rest), size)]
+    return [qs[i : i + size] for i in range(0, len(qs), size)]
 
 
 def _note_once(ensemble: EnsembleForecast | None, seen: set[str]) -> None:

@@ -1,4 +1,5 @@
-"""The flow stores chunk by chunk beside the model work, and a big run publishes its table, not a plot per question."""
+"""The flow stores chunk by chunk beside the model work, forecasts its first question alone first, and a big run
+publishes its table, not a plot per question."""
 
 from __future__ import annotations
 
@@ -58,3 +59,21 @@ def test_a_run_over_the_plot_artifact_cap_draws_every_plot_but_publishes_only_it
             artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])))
     assert [a.key for a in artifacts] == ["event-forecasts"]
     assert sorted(p.stem for p in settings.plots_dir.glob("*.png")) == [q["id"] for q in QUESTIONS]
+
+
+@pytest.fixture(scope="module")
+def piloted(prefect_server, pool, tmp_path_factory):
+    """Two questions, two agents, one chunk."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FORECASTER_DATA_DIR", str(tmp_path_factory.mktemp("pilot")))
+        mp.setenv("FORECASTER_FORECAST__BATCH_SIZE", "2")
+        forecast_events(questions=QUESTIONS[:2], agents=["base-rates", "sceptic"], as_of=AS_OF, today=TODAY)
+        with ForecastStore(load_settings().database_path) as store:
+            (row,) = store.runs_with_status("completed")
+        return row["flow_run_id"]
+
+
+def test_the_first_agent_forecasts_the_first_question_alone_and_the_others_take_it_in_their_batch(piloted):
+    forecasts = sorted((r for r in task_runs(piloted).values() if r.task_key.startswith("agent_chunk_task")),
+                       key=lambda r: r.start_time)
+    assert [r.name for r in forecasts] == ["base-rates: q-chunk-0", "base-rates: q-chunk-1", "sceptic: q-chunk-0 +1"]
