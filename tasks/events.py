@@ -17,7 +17,7 @@ from forecaster.events.crowd import pooled
 from forecaster.events.ensemble import EnsembleForecast
 from forecaster.learning.combiner import Combiner
 from forecaster.learning.learned_file import load_for_agents
-from forecaster.events.plotter import PlotJob, Plotter, draw
+from forecaster.events.plotter import PlotJob, Plotter
 from forecaster.events.typed_store import question_from_row, typed_history
 from forecaster.events.questions import DEFAULT_LIMITS, Question
 from forecaster.question_files import load_all_questions
@@ -168,15 +168,16 @@ def finish_run_task(settings: Settings, run_id: str, status: str, reason: str | 
 
 
 @task(name="plot-questions", task_run_name="plot: {chunk}", cache_policy=NO_CACHE, retries=1)
-def plot_task(settings: Settings, question_ids: Sequence[str], publish: bool = True, chunk: str = "",
-              plotter: Plotter | None = None) -> list[Path]:
-    """Each question's plot of its stored history (drawn by `plotter`'s process, else here); with `publish`, each
-    also a `plot-<id>` artifact."""
+def plot_task(settings: Settings, question_ids: Sequence[str], plotter: Plotter, publish: bool = True,
+              chunk: str = "") -> list[Path]:
+    """Each question's plot of its stored history, drawn by `plotter`; with `publish`, each also a `plot-<id>`
+    artifact, published as soon as it is drawn (while a drawing process draws the next)."""
     with ForecastStore(settings.database_path) as store:
         jobs = [_plot_job(store, qid, settings.plots_dir) for qid in question_ids]
-    paths = plotter.draw(jobs) if plotter else [draw(job) for job in jobs]
-    if publish:
-        for qid, path in zip(question_ids, paths):
+    paths = []
+    for qid, path in zip(question_ids, plotter.draw(jobs)):
+        paths.append(path)
+        if publish:
             publish_png(path, artifact_key("plot", qid), qid, f"Forecast history and latest distributions for {qid}")
     return paths
 

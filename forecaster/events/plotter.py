@@ -15,7 +15,10 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
+
+if TYPE_CHECKING:
+    from forecaster.events.plots import QuestionFigures
 
 
 @dataclass(frozen=True)
@@ -29,19 +32,32 @@ class PlotJob:
     out_dir: Path
 
 
-def draw(job: PlotJob) -> Path:
-    """Draw one plot (in whichever process runs it)."""
+def draw(job: PlotJob, figures: QuestionFigures | None = None) -> Path:
+    """Draw one plot (in whichever process runs it), a yes/no question's on `figures` where given."""
     if job.agent_rows is None:
         from forecaster.events.typed.plots import plot_typed
 
         return plot_typed(job.question, job.history, job.out_dir)
-    from forecaster.events.plots import plot_question
+    from forecaster.events.plots import QuestionFigures
 
-    return plot_question(job.question, job.history, job.agent_rows, job.out_dir)
+    return (figures or QuestionFigures()).plot(job.question, job.history, job.agent_rows, job.out_dir)
 
 
-def _ready() -> None:
-    import forecaster.events.plots  # noqa: F401 - matplotlib's import, paid while the engine starts
+# A drawing process's figures, made by its initializer: kept from plot to plot (see QuestionFigures).
+_FIGURES: QuestionFigures | None = None
+
+
+def _start_drawing(parent: int) -> None:
+    """A drawing process's start: matplotlib's import paid while the engine works, and its end tied to `parent`."""
+    global _FIGURES
+    from forecaster.events.plots import QuestionFigures
+
+    _FIGURES = QuestionFigures()
+    _end_with(parent)
+
+
+def _draw_there(job: PlotJob) -> Path:
+    return draw(job, _FIGURES)
 
 
 def _end_with(parent: int) -> None:
@@ -56,28 +72,52 @@ def _end_with(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-class Plotter:
-    """A run's drawing process: started with `start()` (spawned, as vLLM's engines are: the flow's process has
-    threads), ended with `close()`. A drawing process that died is replaced, once per call."""
+def drawing_processes(questions: int, batch_size: int, cores: int) -> int:
+    """How many processes draw a run's plots: none for a run of one chunk (drawn here after its model work: a
+    process's start would take its CPU from the engine), else a quarter of the cores, 1 to 4 (the last chunk's
+    plots wait for its model work, then have the machine to themselves)."""
+    return 0 if questions <= batch_size else min(4, max(1, cores // 4))
 
-    def __init__(self) -> None:
+
+class Plotter:
+    """A run's drawing: in `processes` processes of its own (spawned, as vLLM's engines are: the flow's process
+    has threads), or here for 0. Started with `start()`, ended with `close()`. A drawing process that died is
+    replaced, once per call."""
+
+    def __init__(self, processes: int = 1) -> None:
+        self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
+        self._figures: QuestionFigures | None = None
 
     def start(self) -> None:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_end_with, initargs=(os.getpid(),))
-            self._pool.submit(_ready)
+        if self._pool is None and self.processes:
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_start_drawing, initargs=(os.getpid(),))
+            for _ in range(self.processes):  # each process starts now, beside the model work, not at its first plot
+                self._pool.submit(os.getpid)
 
-    def draw(self, jobs: Sequence[PlotJob]) -> list[Path]:
-        """Every job's plot, in order."""
+    def draw(self, jobs: Sequence[PlotJob]) -> Iterator[Path]:
+        """Every job's plot, in order, each as soon as it is drawn."""
+        if not self.processes:
+            yield from self._draw_here(jobs)
+            return
+        done = 0
         self.start()
         try:
-            return list(self._pool.map(draw, jobs))
-        except BrokenProcessPool:  # the drawing process died (killed, out of memory): once more, on a new one
+            for path in self._pool.map(_draw_there, jobs):
+                done += 1
+                yield path
+        except BrokenProcessPool:  # a drawing process died (killed, out of memory): the rest once more, anew
             self.close()
             self.start()
-            return list(self._pool.map(draw, jobs))
+            yield from self._pool.map(_draw_there, jobs[done:])
+
+    def _draw_here(self, jobs: Sequence[PlotJob]) -> Iterator[Path]:
+        from forecaster.events.plots import QuestionFigures
+
+        self._figures = self._figures or QuestionFigures()
+        for job in jobs:
+            yield draw(job, self._figures)
 
     def process_ids(self) -> list[int]:
         """The drawing processes' ids (none before the first `start`)."""

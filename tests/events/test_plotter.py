@@ -1,4 +1,5 @@
-"""Question plots drawn in a process of their own: the same plot as drawn here, and a dead drawer replaced."""
+"""Question plots drawn here or in processes of their own: the same plots either way, in order, and a dead drawer
+replaced."""
 
 from __future__ import annotations
 
@@ -9,27 +10,41 @@ import sys
 
 import psutil
 
-from forecaster.events.plotter import Plotter, PlotJob, draw
+from forecaster.events.plotter import Plotter, PlotJob, drawing_processes
 from forecaster.settings import PROJECT_ROOT
 from tests.processes import wait_until
 from tests.events.factories import PLOT_QUESTION, plot_rows
 
 
-def _job(out_dir) -> PlotJob:
-    ensemble, agents = plot_rows(2)
-    return PlotJob(PLOT_QUESTION, tuple(ensemble), tuple(agents), out_dir)
+def _job(out_dir, times: int = 2, question: dict = PLOT_QUESTION) -> PlotJob:
+    ensemble, agents = plot_rows(times)
+    return PlotJob(question, tuple(ensemble), tuple(agents), out_dir)
 
 
-def test_the_drawing_process_draws_the_plot_drawn_here(tmp_path):
-    here = draw(_job(tmp_path / "here")).read_bytes()
-    with Plotter() as plotter:
-        (there,) = plotter.draw([_job(tmp_path / "there")])
-    assert there.read_bytes() == here
+def _jobs(out_dir) -> list[PlotJob]:
+    """Four questions, first forecasts and histories mixed: each layout's figure is drawn on more than once."""
+    return [_job(out_dir, 1 + i % 2, {"id": f"q-{i}", "text": f"Will event {i} happen?"}) for i in range(4)]
+
+
+def test_the_drawing_processes_draw_the_plots_drawn_here_in_order(tmp_path):
+    with Plotter(processes=0) as plotter:
+        here = [path.read_bytes() for path in plotter.draw(_jobs(tmp_path / "here"))]
+    with Plotter(processes=2) as plotter:
+        there = list(plotter.draw(_jobs(tmp_path / "there")))
+    assert [path.stem for path in there] == ["q-0", "q-1", "q-2", "q-3"]
+    assert [path.read_bytes() for path in there] == here
+
+
+def test_a_run_of_one_chunk_draws_here_and_a_bigger_one_on_a_quarter_of_the_cores():
+    assert drawing_processes(64, batch_size=64, cores=16) == 0
+    assert drawing_processes(65, batch_size=64, cores=2) == 1
+    assert drawing_processes(65, batch_size=64, cores=16) == 4
+    assert drawing_processes(65, batch_size=64, cores=64) == 4
 
 
 def test_a_killed_drawing_process_is_replaced_and_the_plot_still_drawn(tmp_path):
     with Plotter() as plotter:
-        plotter.draw([_job(tmp_path / "first")])
+        list(plotter.draw([_job(tmp_path / "first")]))
         (killed,) = plotter.process_ids()
         os.kill(killed, signal.SIGKILL)
         (path,) = plotter.draw([_job(tmp_path / "second")])
