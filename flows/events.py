@@ -119,8 +119,7 @@ def _forecast_and_store(settings: Settings, run_id: str, qs: list[Question], spe
     if not qs:
         return {}  # a resumed run with everything stored: no model, no GPU slot
     day = {q.id: (q.forecast_date if use_question_dates and q.forecast_date else as_of) for q in qs}
-    # A run of more questions than a chunk holds draws its plots in processes of their own, off the engine calls
-    # of the chunks after; a smaller one draws them here rather than start a process for a few.
+    # Plots drawn off the engine calls of the chunks after, in processes of their own, for a run bigger than a chunk.
     drawing = Plotter(drawing_processes(len(qs), settings.forecast.batch_size, os.cpu_count() or 1))
     with drawing as plotter, ThreadPoolExecutor(1, thread_name_prefix="series") as side, \
             ThreadPoolExecutor(1, thread_name_prefix="store") as storing:

@@ -76,7 +76,6 @@ def _new_figure(over_time: bool) -> tuple[Figure, list[Axes]]:
         axes[0].tick_params(axis="x", labelrotation=30, labelsize=7)
     axes[-1].set_xlabel("answer (%)")
     axes[-1].set_ylabel("probability")
-    axes[-1].set_title("", y=1.0, pad=6)
     return fig, axes
 
 

@@ -1,4 +1,4 @@
-"""Question plots drawn in a process of their own, beside the flow.
+"""Question plots drawn in processes of their own beside the flow, or in the flow's process for a small run.
 
 matplotlib draws in pure Python: in the flow's process its drawing held the GIL that the engine calls of the next
 chunk need at every step, and a round's model work beside the plots took twice its time (18 s instead of 9 s for

@@ -19,7 +19,7 @@ def without_heartbeats() -> Iterator[None]:
 
     For runs on a temporary server: heartbeats tell a server's automations that a run's process lives, and that
     server ends with the process. Each run's end also waits up to a second for Prefect's heartbeat thread (it
-    sleeps in one-second steps): about an eighth of an 8-question run's time once its model work is cheap."""
+    sleeps in one-second steps): about a tenth of an 8-question run's time once its model work is cheap."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.settings.models.flows import FlowsSettings
 
