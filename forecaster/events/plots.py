@@ -97,6 +97,7 @@ def _latest_distributions(ax: Axes, agent_rows: Sequence[dict], ensemble: float 
     for agent, r in sorted(latest.items()):
         ax.plot(range(101), r["distribution"], label=f"{agent} (mean {r['probability']:.2f})")
     _rescale(ax)
+    ax.set_ylim(bottom=0)  # probabilities from zero: a flat distribution is drawn low and flat, not zoomed into
     ax.set_title("Latest distributions over 0..100" if ensemble is None
                  else f"Distributions over 0..100; ensemble P(YES) {ensemble:.2f}", y=1.0, pad=6)
     ax.legend(fontsize=8)
